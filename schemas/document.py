@@ -1,0 +1,271 @@
+"""The v1 payload contract for POST /v1/documents: field names, types, limits, per-type rules.
+
+Field names are the contract: add freely, rename none. Messages are Vietnamese.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
+
+from schemas.fields import (
+    Code,
+    DateText,
+    List,
+    Nested,
+    Number,
+    Text,
+    length,
+    one_of,
+)
+from schemas.registry import ALIASES, TYPES, resolve
+
+MAX_DEPTH = 6
+SIGNER_MODES = ["TM", "KT", "Q", "TL", "TUQ"]
+URGENCY = ["khan", "thuong_khan", "hoa_toc"]
+SECRECY = ["mat", "toi_mat", "tuyet_mat"]
+
+
+class StrictSchema(Schema):
+    """Unknown fields are errors: a typo must not vanish silently."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages: ClassVar[dict[str, str]] = {
+        "unknown": "Trường không có trong hợp đồng dữ liệu (kiểm tra chính tả).",
+        "type": "Phải là một đối tượng JSON.",
+    }
+
+
+class NameLines(Text):
+    """A name as one string, or a list of lines to force where it breaks (§3.3)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list):
+            if not value or len(value) > 5:
+                raise self.make_error("invalid")
+            return [super(NameLines, self)._deserialize(v, attr, data, **kwargs) for v in value]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class IssuerSchema(StrictSchema):
+    """Cơ quan ban hành (ô 2): parent = chủ quản (not bold), name (bold), code in the ký hiệu."""
+
+    parent = NameLines(max_length=200, load_default=None, allow_none=True)
+    name = NameLines(required=True, max_length=200)
+    code = Code(required=True)
+
+
+class OnBehalfSchema(StrictSchema):
+    mode = Text(required=True, validate=one_of(SIGNER_MODES))
+    of = Text(required=True, max_length=200)
+
+
+class SignerSchema(StrictSchema):
+    """Người ký (ô 7): quyền hạn lines, chức vụ, họ tên (§3.8)."""
+
+    name = Text(required=True, max_length=100)
+    title = Text(load_default=None, allow_none=True, max_length=200)
+    on_behalf = List(Nested(OnBehalfSchema), load_default=list, validate=length(4))
+
+
+class DrafterSchema(StrictSchema):
+    """Ký hiệu người soạn thảo và số lượng bản phát hành (ô 12, §4): `PL.(300)`."""
+
+    code = Code(required=True)
+    copies = fields.Integer(load_default=None, allow_none=True, strict=True,
+                            validate=lambda n: n > 0,
+                            error_messages={"invalid": "Phải là số nguyên dương."})
+
+
+class Block(fields.Field):
+    """One body block: exactly one of heading, text, item, bullets, article, table."""
+
+    default_error_messages = {
+        "invalid": "Mỗi khối nội dung phải là một đối tượng JSON.",
+        "kind": "Khối nội dung phải có đúng một trong các khóa: {kinds}.",
+        "required": "Thiếu trường bắt buộc.",
+        "null": "Không được để trống (null).",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict:
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
+        kinds = [k for k in BLOCKS if k in value]
+        if len(kinds) != 1:
+            raise self.make_error("kind", kinds=", ".join(BLOCKS))
+        return {"kind": kinds[0], **BLOCKS[kinds[0]].load(value)}
+
+
+class Body(fields.Field):
+    """The body: a list of blocks, or plain text as pasted from Word."""
+
+    default_error_messages = {
+        "invalid": "Nội dung phải là chuỗi văn bản hoặc danh sách khối.",
+        "required": "Thiếu trường bắt buộc.",
+        "null": "Không được để trống (null).",
+        "empty": "Nội dung không được để trống.",
+    }
+    _text = Text(multiline=True, max_length=500_000)
+    _blocks = List(Block(), validate=length(5000))
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            return self._text.deserialize(value)
+        if isinstance(value, list):
+            if not value:
+                raise self.make_error("empty")
+            return self._blocks.deserialize(value)
+        raise self.make_error("invalid")
+
+
+def _children() -> List:
+    return List(Block(), load_default=list, validate=length(1000))
+
+
+class HeadingBlock(StrictSchema):
+    heading = Text(required=True, max_length=1000)
+    label = Text(load_default=None, max_length=30)
+    children = _children()
+
+
+class TextBlock(StrictSchema):
+    text = Text(required=True, max_length=20_000)
+    label = Text(load_default=None, max_length=30)
+
+
+class ItemBlock(StrictSchema):
+    item = Text(required=True, max_length=20_000)
+    label = Text(load_default=None, max_length=30)
+    children = _children()
+
+
+class BulletItem(fields.Field):
+    """A bullet: its text, or {text, children} when sub-bullets (+) follow it."""
+
+    default_error_messages = {"invalid": "Mỗi ý phải là chuỗi hoặc đối tượng {text, children}."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict:
+        if isinstance(value, str):
+            return {"text": Text(max_length=20_000).deserialize(value), "children": []}
+        if isinstance(value, dict):
+            return BULLET_ITEM.load(value)
+        raise self.make_error("invalid")
+
+
+class BulletWithChildren(StrictSchema):
+    text = Text(required=True, max_length=20_000)
+    children = _children()
+
+
+class BulletsBlock(StrictSchema):
+    bullets = List(BulletItem(), required=True, validate=length(1000, 1))
+    label = Text(load_default=None, max_length=5)
+
+
+class ArticleBlock(StrictSchema):
+    article = Text(required=True, max_length=20_000)
+    label = Text(load_default=None, max_length=30)
+    children = _children()
+
+
+class TableSpec(StrictSchema):
+    columns = List(Text(max_length=500), required=True, validate=length(20, 1))
+    rows = List(List(Text(max_length=5000, allow_blank=True)), load_default=list,
+                validate=length(2000))
+    widths = List(fields.Float(validate=lambda w: w > 0), load_default=None, allow_none=True)
+
+    @validates_schema
+    def _shape(self, data: dict, **kwargs: Any) -> None:
+        n = len(data["columns"])
+        errors: dict[str, Any] = {}
+        bad = {i: [f"Mỗi dòng phải có {n} ô."] for i, row in enumerate(data.get("rows", []))
+               if len(row) != n}
+        if bad:
+            errors["rows"] = bad
+        if data.get("widths") is not None and len(data["widths"]) != n:
+            errors["widths"] = [f"Phải có {n} độ rộng, mỗi cột một."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class TableBlock(StrictSchema):
+    table = Nested(TableSpec, required=True)
+    label = Text(load_default=None, max_length=30)
+
+
+BLOCKS: dict[str, Schema] = {
+    "heading": HeadingBlock(), "text": TextBlock(), "item": ItemBlock(),
+    "bullets": BulletsBlock(), "article": ArticleBlock(), "table": TableBlock(),
+}
+BULLET_ITEM = BulletWithChildren()
+
+
+class DocumentSchema(StrictSchema):
+    """Văn bản hành chính: everything a Mẫu of nd30-spec §6 shows, by its contract name."""
+
+    type = Text(required=True, validate=one_of([*TYPES, *ALIASES]),
+                metadata={"description": "Loại văn bản: " + ", ".join([*TYPES, *ALIASES])})
+    issuer = Nested(IssuerSchema, required=True)
+    number = Number(load_default=None, allow_none=True,
+                    metadata={"description": "Số; bỏ trống để văn thư ghi tay"})
+    symbol = Text(load_default=None, allow_none=True, max_length=60,
+                  metadata={"description": "Ghi đè cả số và ký hiệu, ví dụ 63/2025/QĐ-UBND"})
+    unit_code = Code(load_default=None, allow_none=True,
+                     metadata={"description": "Công văn: đơn vị soạn thảo trong ký hiệu"})
+    place = Text(required=True, max_length=100)
+    date = DateText(load_default=None, allow_none=True,
+                    metadata={"description": "YYYY-MM-DD, YYYY-MM, YYYY hoặc null"})
+    subject = Text(required=True, max_length=1000, metadata={"description": "Trích yếu"})
+    to = List(Text(max_length=500), load_default=list, validate=length(100),
+              metadata={"description": "Kính gửi"})
+    authority = Text(load_default=None, allow_none=True, max_length=300,
+                     metadata={"description": "Quyết định: thẩm quyền ban hành"})
+    bases = List(Text(max_length=2000), load_default=list, validate=length(100),
+                 metadata={"description": "Căn cứ ban hành"})
+    enactment = Text(allow_none=True, max_length=2000,
+                     metadata={"description": "Quyết định: dòng 'QUYẾT ĐỊNH:' (null: bỏ)"})
+    body = Body(required=True)
+    recipients = List(Text(max_length=500), load_default=list, validate=length(500),
+                      metadata={"description": "Nơi nhận"})
+    archive = Text(load_default=None, allow_none=True, max_length=200,
+                   metadata={"description": "Lưu: VT, …"})
+    signer = Nested(SignerSchema, required=True)
+    urgency = Text(load_default=None, allow_none=True, validate=one_of(URGENCY))
+    secrecy = Text(load_default=None, allow_none=True, validate=one_of(SECRECY))
+    circulation = Text(load_default=None, allow_none=True, max_length=100)
+    drafter = Nested(DrafterSchema, load_default=None, allow_none=True)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _per_type(self, data: dict, partial: Any = None, **kwargs: Any) -> None:
+        doc_type = resolve(data["type"]) if isinstance(data.get("type"), str) else None
+        if doc_type is None:
+            return
+        errors: dict[str, list[str]] = {}
+        for name in doc_type.required:
+            # Always-required fields are reported by the field itself; here only per-type ones.
+            if not self.fields[name].required and not data.get(name):
+                errors[name] = [f"Bắt buộc với loại văn bản {data['type']}."]
+        if data.get("to") and not doc_type.allows_to:
+            errors["to"] = ["Loại văn bản này không có phần Kính gửi."]
+        if doc_type.numbering != "articles":
+            for name in ("authority", "enactment"):
+                if data.get(name):
+                    errors[name] = ["Chỉ dùng cho quyết định."]
+        if data.get("unit_code") and doc_type.abbrev is not None:
+            errors["unit_code"] = ["Chỉ dùng cho công văn (ký hiệu <cơ quan>-<đơn vị>)."]
+        if isinstance(data.get("body"), list) and _depth(data["body"]) > MAX_DEPTH:
+            errors["body"] = [f"Nội dung lồng quá {MAX_DEPTH} cấp."]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _canonical_type(self, data: dict, **kwargs: Any) -> dict:
+        data["type"] = resolve(data["type"]).key
+        return data
+
+
+def _depth(blocks: list[dict]) -> int:
+    return 1 + max((_depth(b["children"]) for b in blocks if b.get("children")), default=0)

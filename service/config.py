@@ -1,0 +1,91 @@
+"""Settings: one frozen object read from VANBAN_* environment variables.
+
+The rule is mechanical: `settings.pool.size` ↔ `VANBAN_POOL_SIZE`, `settings.max_request_bytes`
+↔ `VANBAN_MAX_REQUEST_BYTES`. Every bad variable is reported at once, by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """One or more environment variables are invalid; the message names each."""
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """The warm LibreOffice pool (see README, "PDF")."""
+
+    size: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout: float = 60.0           # seconds for one conversion before the process is killed
+    restart_after: int = 200        # conversions before a planned restart caps memory growth
+    queue_size: int = 16            # waiting conversions before 503 + Retry-After
+    start_timeout: float = 60.0     # seconds for a soffice process to accept connections
+    soffice: str = "soffice"
+
+
+@dataclass(frozen=True)
+class Settings:
+    templates_dir: Path = ROOT / "templates"
+    fonts_dir: Path = ROOT / "fonts"
+    max_request_bytes: int = 2 * 1024 * 1024
+    pdf_enabled: bool = True        # start the converter pool with the app
+    pool: PoolSettings = field(default_factory=PoolSettings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if env is None else env
+        problems: list[str] = []
+        values = _read(cls, "VANBAN_", env, problems)
+        if problems:
+            raise SettingsError("; ".join(problems))
+        return dataclasses.replace(cls(**values), **overrides)
+
+
+def _read(klass: type, prefix: str, env: Mapping[str, str], problems: list[str]) -> dict:
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(klass):
+        name = prefix + f.name.upper()
+        default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+        if dataclasses.is_dataclass(default):
+            values[f.name] = type(default)(**_read(type(default), name + "_", env, problems))
+            continue
+        if name not in env:
+            continue
+        raw = env[name]
+        try:
+            values[f.name] = _coerce(raw, default)
+        except ValueError:
+            problems.append(f"{name}={raw!r} is not a valid {type(default).__name__}")
+    return values
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        low = raw.strip().lower()
+        if low in {"1", "true", "yes", "on"}:
+            return True
+        if low in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(raw)
+    if isinstance(default, int):
+        value = int(raw)
+        if value < 0:
+            raise ValueError(raw)
+        return value
+    if isinstance(default, float):
+        value = float(raw)
+        if value <= 0:
+            raise ValueError(raw)
+        return value
+    if isinstance(default, Path):
+        return Path(raw)
+    return raw

@@ -1,0 +1,92 @@
+"""The one exception tree of vanban; the web layer maps each class to HTTP in one table.
+
+    VanbanError                  public message (Vietnamese) + log detail
+    ├── PayloadError             the request cannot be read (bad JSON, wrong content type, too big)
+    ├── ValidationError          the payload breaks the contract; carries {field path: [messages]}
+    ├── RenderError              a template failed to render (a server-side fault)
+    ├── UnsupportedFormatError   the requested output format is not offered
+    └── ConversionError          DOCX → PDF failed
+        ├── ConversionTimeout    LibreOffice took longer than the per-conversion limit
+        ├── ConverterBusy        the conversion queue is full; retry later
+        └── ConverterUnavailable no converter process could be started
+"""
+
+from __future__ import annotations
+
+
+class VanbanError(Exception):
+    """Base of every error the service raises on purpose.
+
+    `public` is safe to show a caller (Vietnamese, for the form and the API alike);
+    `detail` is for the log only.
+    """
+
+    code = "error"
+    public = "Đã có lỗi xảy ra."
+
+    def __init__(self, public: str | None = None, *, detail: str | None = None) -> None:
+        if public is not None:
+            self.public = public
+        self.detail = detail or self.public
+        super().__init__(self.detail)
+
+
+class PayloadError(VanbanError):
+    code = "bad_payload"
+    public = "Không đọc được dữ liệu gửi lên."
+
+
+class UnsupportedMediaType(PayloadError):
+    code = "unsupported_media_type"
+    public = "Dữ liệu phải gửi dạng application/json."
+
+
+class PayloadTooLarge(PayloadError):
+    code = "payload_too_large"
+    public = "Dữ liệu gửi lên vượt quá dung lượng cho phép."
+
+
+class ValidationError(VanbanError):
+    """The payload is readable but breaks the contract; `fields` maps a dotted path to messages."""
+
+    code = "invalid_payload"
+    public = "Dữ liệu không hợp lệ."
+
+    def __init__(self, fields: dict[str, list[str]], *, detail: str | None = None) -> None:
+        self.fields = fields
+        super().__init__(detail=detail or f"invalid fields: {', '.join(sorted(fields))}")
+
+
+class RenderError(VanbanError):
+    code = "render_failed"
+    public = "Không tạo được tệp DOCX."
+
+
+class UnsupportedFormatError(VanbanError):
+    code = "unsupported_format"
+    public = "Định dạng đầu ra không được hỗ trợ."
+
+
+class ConversionError(VanbanError):
+    code = "conversion_failed"
+    public = "Không chuyển được văn bản sang PDF."
+
+
+class ConversionTimeout(ConversionError):
+    code = "conversion_timeout"
+    public = "Chuyển sang PDF quá thời gian cho phép."
+
+
+class ConverterBusy(ConversionError):
+    code = "converter_busy"
+    public = "Hệ thống đang bận, vui lòng thử lại sau ít giây."
+
+    def __init__(self, public: str | None = None, *, detail: str | None = None,
+                 retry_after: int = 2) -> None:
+        self.retry_after = retry_after
+        super().__init__(public, detail=detail)
+
+
+class ConverterUnavailable(ConversionError):
+    code = "converter_unavailable"
+    public = "Bộ chuyển đổi PDF chưa sẵn sàng."

@@ -1,0 +1,80 @@
+"""Body text as a clerk pastes it from Word → the same blocks the JSON body uses.
+
+Line markers give the structure (I., 1., a), -, +, Điều N.); labels found in the text are
+kept as written, so a plan whose own numbering skips III prints as it was written.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKERS: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    ("article", re.compile(r"^(Điều\s+\d+[a-zđ]?\.)\s*(.*)$"), 1),
+    ("roman", re.compile(r"^([IVXLC]+\.)\s+(.+)$"), 1),
+    ("arabic2", re.compile(r"^(\d+\.\d+\.?)\s+(.+)$"), 3),
+    ("arabic", re.compile(r"^(\d+\.)\s*(.+)$"), 2),
+    ("letter", re.compile(r"^([a-zđ]\))\s*(.+)$"), 4),
+)
+_DASH = re.compile(r"^[-–•]\s*(.+)$")
+_PLUS = re.compile(r"^\+\s*(.+)$")
+
+
+def is_title(text: str) -> bool:
+    """A short line without a sentence ending reads as a heading ("2. Yêu cầu:")."""
+    stripped = text.rstrip()
+    return len(stripped) <= 160 and (stripped.endswith(":")
+                                     or not stripped.endswith((".", ";", ",", "./.")))
+
+
+def parse(text: str) -> list[dict]:
+    """Parse pasted body text into blocks (kind, label, text/heading/item, children)."""
+    root: list[dict] = []
+    stack: list[tuple[int, dict]] = []   # (rank, block) of open numbered blocks
+
+    def container() -> list[dict]:
+        return stack[-1][1]["children"] if stack else root
+
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        block = _numbered(line)
+        if block is not None:
+            rank, block = block
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            container().append(block)
+            stack.append((rank, block))
+            continue
+        plus, dash = _PLUS.match(line), _DASH.match(line)
+        if plus or dash:
+            _add_bullet(container(), (plus or dash).group(1), sub=bool(plus))
+            continue
+        container().append({"kind": "text", "text": line, "label": None})
+    return root
+
+
+def _numbered(line: str) -> tuple[int, dict] | None:
+    for name, pattern, rank in _MARKERS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        label, rest = m.group(1), m.group(2).strip()
+        if name == "article":
+            return rank, {"kind": "article", "article": rest, "label": label, "children": []}
+        if name == "roman" or is_title(rest):
+            return rank, {"kind": "heading", "heading": rest, "label": label, "children": []}
+        return rank, {"kind": "item", "item": rest, "label": label, "children": []}
+    return None
+
+
+def _add_bullet(siblings: list[dict], text: str, *, sub: bool) -> None:
+    last = siblings[-1] if siblings else None
+    if sub and last is not None and last["kind"] == "bullets":
+        _add_bullet(last["bullets"][-1]["children"], text, sub=False)
+        return
+    item = {"text": text, "children": []}
+    if last is not None and last["kind"] == "bullets" and last["label"] == ("+" if sub else None):
+        last["bullets"].append(item)
+    else:
+        siblings.append({"kind": "bullets", "bullets": [item], "label": "+" if sub else None})

@@ -1,0 +1,150 @@
+"""Document model → DOCX bytes: the type's template rendered by docxtpl in a sandbox.
+
+After rendering, the few things a template cannot express are finished here: rules measured
+from the real text, stamp boxes, body tables, keep-together of the signature, core properties.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+from docx.document import Document as DocxDocument
+from docx.shared import Length, Twips
+from docx.styles.style import ParagraphStyle
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from service.errors import RenderError
+from service.model.document import Document, Table
+from service.render import layout, ooxml
+from service.render.context import template_context
+from service.render.metrics import Metrics
+
+_MM = 56.7  # twips per millimetre
+_STAMP_PADDING = 227  # 4 mm of air around a boxed stamp text
+
+
+class DocxRenderer:
+    """Renders documents with the templates of one directory; safe to share between threads."""
+
+    def __init__(self, templates_dir: Path, fonts_dir: Path) -> None:
+        self.templates_dir = templates_dir
+        self._sources: dict[str, bytes] = {}
+        self._metrics = Metrics(fonts_dir)
+        # Payload text is data: autoescaped, and the sandbox forbids unsafe attribute access.
+        self._env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+    def template_source(self, name: str) -> bytes:
+        """The template's bytes, read once (templates are edited offline, not hot-swapped)."""
+        if name not in self._sources:
+            self._sources[name] = (self.templates_dir / name).read_bytes()
+        return self._sources[name]
+
+    def render(self, document: Document, template: str) -> bytes:
+        tpl = DocxTemplate(io.BytesIO(self.template_source(template)))
+        try:
+            tpl.render(template_context(document), jinja_env=self._env, autoescape=True)
+        except jinja2.TemplateError as exc:
+            raise RenderError(detail=f"{template}: {exc}") from exc
+        self._finish(tpl.docx, document)
+        out = io.BytesIO()
+        tpl.save(out)
+        return out.getvalue()
+
+    def _finish(self, docx: DocxDocument, document: Document) -> None:
+        containers: list[tuple[list[DocxParagraph], int]] = [(docx.paragraphs, _text_width(docx))]
+        for table in docx.tables:
+            left, right = ooxml.cell_margins(table)
+            for cell in table._cells:
+                containers.append((cell.paragraphs, cell.width.twips - left - right))
+        stamps = iter([*document.stamps_top, *document.stamps_left])
+        for paragraphs, available in containers:
+            for p in paragraphs:
+                name = p.style.name
+                if name in layout.RULE_SHARE:
+                    self._size_rule(p, paragraphs, available)
+                elif name in (layout.STAMP, layout.CIRCULATION):
+                    stamp = next(stamps)
+                    self._size_stamp(p, stamp.width_mm, available, right=name == layout.CIRCULATION)
+        self._place_tables(docx, [p.table for p in document.body if p.kind == "table"])
+        self._keep_signature_with_body(docx)
+        props = docx.core_properties
+        props.title = document.metadata.title
+        props.author = document.metadata.author
+        props.subject = document.metadata.subject
+        props.keywords = document.metadata.keywords
+        props.last_modified_by = document.metadata.author
+        props.created = props.modified = datetime.now(UTC).replace(tzinfo=None)
+        props.language = "vi-VN"
+
+    def _text_width(self, p: DocxParagraph) -> int:
+        size, bold, italic = _font_of(p.style)
+        return self._metrics.width_twips(p.text, size, bold=bold, italic=italic)
+
+    def _size_rule(self, rule: DocxParagraph, siblings: list[DocxParagraph],
+                   available: int) -> None:
+        """Rule length from the text it underlines (nd30-spec §3.2, §3.3, §3.6)."""
+        measured = layout.RULE_MEASURES[rule.style.name]
+        widths = [self._text_width(p) for p in siblings if p.style.name == measured]
+        longest = min(max(widths, default=available), available)
+        ooxml.centre_within(rule, round(longest * layout.RULE_SHARE[rule.style.name]), available)
+
+    def _size_stamp(self, p: DocxParagraph, width_mm: float | None, available: int,
+                    *, right: bool) -> None:
+        """Urgency boxes have fixed sizes (§4); others fit their text. Left, or top right (ô 11)."""
+        width = round(width_mm * _MM) if width_mm else self._text_width(p) + _STAMP_PADDING
+        fmt = p.paragraph_format
+        fmt.first_line_indent = Twips(0)
+        if right:  # ô 11 sits at about 71 % of the text width (nd30-spec §2)
+            left = min(available - width, max(0, round(available * 0.71 - width / 2)))
+        else:
+            left = 0
+        fmt.left_indent = Twips(left)
+        fmt.right_indent = Twips(max(0, available - left - width))
+
+    def _place_tables(self, docx: DocxDocument, tables: list[Table]) -> None:
+        slots = [p for p in docx.paragraphs if p.style.name == layout.TABLE_SLOT]
+        text_width = _text_width(docx)
+        for slot, spec in zip(slots, tables, strict=True):
+            table = docx.add_table(rows=1 + len(spec.rows), cols=len(spec.columns))
+            table.style = docx.styles[layout.TABLE_STYLE]
+            shares = spec.widths or (1.0,) * len(spec.columns)
+            widths = [int(text_width * s / sum(shares)) for s in shares]
+            ooxml.table_layout(table, widths)
+            ooxml.row_is_header(table.rows[0])
+            for r, values in enumerate((spec.columns, *spec.rows)):
+                for cell, value in zip(table.rows[r].cells, values, strict=True):
+                    para = cell.paragraphs[0]
+                    para.style = docx.styles[layout.TABLE_TEXT]
+                    run = para.add_run(value)
+                    run.bold = r == 0 or None
+            ooxml.move_table_to(table, slot)
+
+    def _keep_signature_with_body(self, docx: DocxDocument) -> None:
+        """Nơi nhận and signature never stand alone on a page (nd30-spec §3.10)."""
+        footer = docx.tables[-1]._tbl
+        previous = footer.getprevious()
+        if previous is not None and previous.tag.endswith("}p"):
+            ooxml.keep_with_next(DocxParagraph(previous, docx._body))
+
+
+def _font_of(style: ParagraphStyle) -> tuple[float, bool, bool]:
+    """Size (pt), bold, italic of a paragraph style, following its base styles."""
+    size = bold = italic = None
+    while style is not None and None in (size, bold, italic):
+        font = style.font
+        size = size if size is not None else (font.size.pt if font.size else None)
+        bold = bold if bold is not None else font.bold
+        italic = italic if italic is not None else font.italic
+        style = style.base_style
+    return size or 14.0, bool(bold), bool(italic)
+
+
+def _text_width(docx: DocxDocument) -> int:
+    """Width between the margins of the first section, in twips."""
+    section = docx.sections[0]
+    return Length(section.page_width - section.left_margin - section.right_margin).twips

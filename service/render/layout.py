@@ -1,0 +1,63 @@
+"""The contract between the templates and the renderer: the named styles each element uses.
+
+Sizes, fonts and spacing live in the templates' styles (editable in Word); code only picks the
+style by name. The geometry below is what scripts/build_templates.py lays down; the renderer
+reads widths back from the document, so a restyled template keeps working.
+"""
+
+FONT = "Times New Roman"
+
+BODY = "VB Nội dung"
+HEADING = {1: "VB Đề mục I", 2: "VB Đề mục 1", 3: "VB Đề mục a"}
+ITEM = "VB Đoạn đánh số"
+BULLET = "VB Gạch đầu dòng"
+ARTICLE = "VB Điều"
+ARTICLE_TITLE = "VB Điều có tiêu đề"
+BASIS = "VB Căn cứ"
+ENACTMENT = "VB Quyết định"
+AUTHORITY = "VB Thẩm quyền ban hành"
+TYPE_NAME = "VB Tên loại"
+SUBJECT = "VB Trích yếu"
+PARENT = "VB Cơ quan chủ quản"
+ISSUER = "VB Cơ quan ban hành"
+NATIONAL = "VB Quốc hiệu"
+MOTTO = "VB Tiêu ngữ"
+NUMBER = "VB Số ký hiệu"
+DATE = "VB Địa danh ngày"
+SUBJECT_LETTER = "VB Trích yếu công văn"
+TO_ONE = "VB Kính gửi"
+TO_LIST = "VB Kính gửi nhiều nơi"
+TO_ITEM = "VB Kính gửi nơi tiếp theo"
+RECIPIENTS_LABEL = "VB Nơi nhận"
+RECIPIENT = "VB Nơi nhận mục"
+SIGNER_TITLE = "VB Chức vụ người ký"
+SIGNER_NAME = "VB Họ tên người ký"
+PAGE_NUMBER = "VB Số trang"
+STAMP = "VB Dấu mức độ"
+CIRCULATION = "VB Phạm vi lưu hành"
+TABLE_TEXT = "VB Chữ trong bảng"
+TABLE_SLOT = "VB Chỗ đặt bảng"
+TABLE_STYLE = "Table Grid"
+RULE_ISSUER = "VB Kẻ dưới cơ quan"
+RULE_MOTTO = "VB Kẻ dưới tiêu ngữ"
+RULE_SUBJECT = "VB Kẻ dưới trích yếu"
+
+# Paragraph kind (service.model.document.Paragraph.kind) → style.
+BODY_STYLES = {
+    "heading1": HEADING[1], "heading2": HEADING[2], "heading3": HEADING[3],
+    "item": ITEM, "text": BODY, "bullet": BULLET, "article_title": ARTICLE_TITLE,
+    "article": ARTICLE, "table": TABLE_SLOT,
+}
+
+# Rule lengths as a share of the text above (nd30-spec §3.2, §3.3, §3.6).
+RULE_SHARE = {RULE_ISSUER: 0.4, RULE_MOTTO: 1.0, RULE_SUBJECT: 0.35}
+RULE_MEASURES = {RULE_ISSUER: ISSUER, RULE_MOTTO: MOTTO, RULE_SUBJECT: SUBJECT}
+
+# Geometry laid down by the stock templates, in twips (nd30-spec §7, §3.10, §9).
+TABLE_INDENT = -426                 # into the left margin, as the Mẫu tables do
+HEADER_COLUMNS = (3828, 5953)       # right column fits the Quốc hiệu at 13 pt on one line
+FOOTER_COLUMNS = (3600, 6181)
+CELL_MARGIN = 57
+FOOTER_TOP = 240
+TO_INDENT = 1701                    # "Kính gửi:" starts 3 cm in
+TO_LABEL = 1361                     # and the list lines up after its colon

@@ -1,0 +1,166 @@
+"""Raw OOXML edits python-docx has no API for, one named function per element.
+
+Everything else goes through python-docx's own API; no regex over XML anywhere.
+"""
+
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+
+
+def _child(parent, tag: str, *, before: tuple[str, ...] = ()):
+    """The child `tag` of `parent`, created in schema order (before any of `before`)."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        for name in before:
+            anchor = parent.find(qn(name))
+            if anchor is not None:
+                anchor.addprevious(found)
+                break
+        else:
+            parent.append(found)
+    return found
+
+
+# CT_PPr children that follow w:pBdr, for schema-order insertion.
+_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+               "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+               "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+               "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def paragraph_border(target: Paragraph | BaseStyle, sides: tuple[str, ...] = ("bottom",),
+                     size_eighths: int = 6, space_pt: int = 1) -> None:
+    """A solid rule or box on a paragraph or paragraph style (nd30-spec §9: ≈0.5–0.75 pt)."""
+    ppr = target.element.get_or_add_pPr() if isinstance(target, BaseStyle) \
+        else target._p.get_or_add_pPr()
+    pbdr = _child(ppr, "w:pBdr", before=_AFTER_PBDR)
+    for side in sides:
+        edge = _child(pbdr, f"w:{side}")
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), str(size_eighths))
+        edge.set(qn("w:space"), str(space_pt))
+        edge.set(qn("w:color"), "000000")
+
+
+def centre_within(paragraph: Paragraph, width: int, available: int) -> None:
+    """Narrow a paragraph to `width` twips, centred in `available` (rules and boxes)."""
+    side = max(0, (available - width) // 2)
+    paragraph.paragraph_format.left_indent = Twips(side)
+    paragraph.paragraph_format.right_indent = Twips(side)
+    paragraph.paragraph_format.first_line_indent = Twips(0)
+
+
+def keep_with_next(paragraph: Paragraph) -> None:
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def table_layout(table: Table, widths: list[int], indent: int = 0) -> None:
+    """Fixed column widths in twips and a left indent (may be negative, as in the Mẫu)."""
+    tbl_pr = table._tbl.tblPr
+    tbl_w = _child(tbl_pr, "w:tblW")
+    tbl_w.set(qn("w:w"), str(sum(widths)))
+    tbl_w.set(qn("w:type"), "dxa")
+    ind = _child(tbl_pr, "w:tblInd")
+    ind.set(qn("w:w"), str(indent))
+    ind.set(qn("w:type"), "dxa")
+    layout = _child(tbl_pr, "w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table.autofit = False
+    for col, w in zip(table.columns, widths, strict=True):
+        col.width = Twips(w)
+        for cell in col.cells:
+            cell.width = Twips(w)
+
+
+def table_borders(table: Table, val: str = "nil") -> None:
+    """All borders of a table: "nil" for the header and signature tables, "single" for data."""
+    borders = _child(table._tbl.tblPr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = _child(borders, f"w:{side}")
+        edge.set(qn("w:val"), val)
+        if val != "nil":
+            edge.set(qn("w:sz"), "4")
+            edge.set(qn("w:space"), "0")
+            edge.set(qn("w:color"), "000000")
+
+
+def table_cell_margins(table: Table, **sides: int) -> None:
+    """Default cell margins in twips, e.g. left=57, right=57, top=240."""
+    mar = _child(table._tbl.tblPr, "w:tblCellMar")
+    for side, value in sides.items():
+        edge = _child(mar, f"w:{side}")
+        edge.set(qn("w:w"), str(value))
+        edge.set(qn("w:type"), "dxa")
+
+
+def row_cant_split(row: _Row) -> None:
+    """Keep a table row on one page (the nơi nhận / signature row, nd30-spec §3.10)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    _child(tr_pr, "w:cantSplit")
+
+
+def row_is_header(row: _Row) -> None:
+    """Repeat a data table's first row on every page it spans."""
+    tr_pr = row._tr.get_or_add_trPr()
+    _child(tr_pr, "w:tblHeader")
+
+
+def page_number_field(paragraph: Paragraph) -> None:
+    """A PAGE field (nd30-spec §1: page numbers, centred in the top margin)."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def tab_stop(style: BaseStyle, position: int) -> None:
+    """A left tab stop on a paragraph style (Kính gửi: the list starts after the colon)."""
+    ppr = style.element.get_or_add_pPr()
+    tabs = _child(ppr, "w:tabs", before=_AFTER_PBDR[2:])
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "left")
+    tab.set(qn("w:pos"), str(position))
+    tabs.append(tab)
+
+
+def default_fonts(styles_element, font: str, lang: str) -> None:
+    """Document defaults: one font for every script slot and the proofing language."""
+    rpr_default = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    rpr = _child(rpr_default, "w:rPr")
+    fonts = _child(rpr, "w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    lang_el = _child(rpr, "w:lang")
+    lang_el.set(qn("w:val"), lang)
+    lang_el.set(qn("w:eastAsia"), lang)
+
+
+def cell_margins(table: Table) -> tuple[int, int]:
+    """The table's default left and right cell margins in twips (Word's default: 108)."""
+    mar = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    values = []
+    for side in ("left", "right"):
+        edge = mar.find(qn(f"w:{side}")) if mar is not None else None
+        values.append(int(edge.get(qn("w:w"))) if edge is not None else 108)
+    return values[0], values[1]
+
+
+def move_table_to(table: Table, slot: Paragraph) -> None:
+    """Put a table where a placeholder paragraph stands, and drop the placeholder."""
+    slot._p.addprevious(table._tbl)
+    slot._p.getparent().remove(slot._p)
