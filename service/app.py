@@ -1,0 +1,50 @@
+"""The Flask application factory: builds everything from settings; nothing runs at import."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_smorest import Api
+
+from schemas.document import BLOCKS, DocumentSchema
+from service.config import Settings
+from service.pipeline import PdfConverter, Pipeline
+from service.render.docx import DocxRenderer
+from service.web import documents, errors
+
+
+def create_app(settings: Settings | None = None, *,
+               converter: PdfConverter | None = None) -> Flask:
+    """Build the app. Tests pass their own settings and, to avoid LibreOffice, a converter."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        API_TITLE="vanban",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["vanban.settings"] = settings
+    logging.getLogger("vanban").setLevel(logging.INFO)
+
+    if converter is None and settings.pdf_enabled:
+        from service.convert import create_converter  # LibreOffice only when PDF is on
+
+        converter = create_converter(settings)
+    renderer = DocxRenderer(settings.templates_dir, settings.fonts_dir)
+    app.extensions["vanban.pipeline"] = Pipeline(renderer, converter)
+
+    api = Api(app)
+    api.spec.components.schema("Document", schema=DocumentSchema)
+    for name, schema in BLOCKS.items():
+        api.spec.components.schema(f"{name.capitalize()}Block", schema=type(schema))
+    api.register_blueprint(documents.blp)
+    errors.init_app(app)
+    return app

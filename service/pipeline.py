@@ -1,0 +1,58 @@
+"""The one entry point every way in shares: payload → validate → build → render → convert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import schemas
+from service.errors import UnsupportedFormatError
+from service.model.build import build
+from service.model.document import Document
+from service.render.docx import DocxRenderer
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+MEDIA_TYPES = {"docx": DOCX, "pdf": PDF}
+
+
+class PdfConverter(Protocol):
+    """What the pipeline needs of service.convert (kept here so no stage imports a later one)."""
+
+    def to_pdf(self, docx: bytes, options: Any = None) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Output:
+    content: bytes
+    format: str                 # "docx" | "pdf"
+    filename: str               # ASCII-safe, with extension
+    filename_utf8: str          # with diacritics, for Content-Disposition filename*
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.format]
+
+
+class Pipeline:
+    def __init__(self, renderer: DocxRenderer, converter: PdfConverter | None = None) -> None:
+        self.renderer = renderer
+        self.converter = converter
+
+    def document(self, payload: Any) -> Document:
+        """Validate and build the document model (raises ValidationError naming each field)."""
+        return build(schemas.validate(payload))
+
+    def generate(self, payload: Any, fmt: str = "docx", *, pdfa: bool = False) -> Output:
+        if fmt not in MEDIA_TYPES:
+            raise UnsupportedFormatError(f"Định dạng '{fmt}' không được hỗ trợ (docx, pdf).")
+        if fmt == "pdf" and self.converter is None:
+            raise UnsupportedFormatError("Máy chủ này chưa bật xuất PDF; hãy yêu cầu DOCX.")
+        document = self.document(payload)
+        content = self.renderer.render(document, schemas.TYPES[document.type].template)
+        if fmt == "pdf":
+            from service.convert import PdfOptions  # the PDF stack loads only when asked for
+
+            content = self.converter.to_pdf(content, PdfOptions(pdfa=pdfa))
+        return Output(content, fmt, f"{document.filename}.{fmt}",
+                      f"{document.filename_utf8}.{fmt}")
