@@ -7,8 +7,10 @@ from the real text, stamp boxes, body tables, keep-together of the signature, co
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from docx.document import Document as DocxDocument
@@ -28,15 +30,41 @@ _MM = 56.7  # twips per millimetre
 _STAMP_PADDING = 227  # 4 mm of air around a boxed stamp text
 
 
+class CompiledSandbox(SandboxedEnvironment):
+    """A sandbox that compiles each template part once.
+
+    docxtpl hands the same part XML to `from_string` on every render; compiling it again is
+    most of a render's time, so compiled templates are kept (a few per template file).
+    """
+
+    _LIMIT = 256
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None,
+                    template_class: Any = None) -> jinja2.Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) >= self._LIMIT:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
 class DocxRenderer:
     """Renders documents with the templates of one directory; safe to share between threads."""
 
     def __init__(self, templates_dir: Path, fonts_dir: Path) -> None:
         self.templates_dir = templates_dir
         self._sources: dict[str, bytes] = {}
+        self._style_cache: dict[str, _Styles] = {}
         self._metrics = Metrics(fonts_dir)
         # Payload text is data: autoescaped, and the sandbox forbids unsafe attribute access.
-        self._env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._env = CompiledSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
 
     def template_source(self, name: str) -> bytes:
         """The template's bytes, read once (templates are edited offline, not hot-swapped)."""
@@ -50,27 +78,41 @@ class DocxRenderer:
             tpl.render(template_context(document), jinja_env=self._env, autoescape=True)
         except jinja2.TemplateError as exc:
             raise RenderError(detail=f"{template}: {exc}") from exc
-        self._finish(tpl.docx, document)
+        self._finish(tpl.docx, document, self._styles(template, tpl.docx))
         out = io.BytesIO()
         tpl.save(out)
         return out.getvalue()
 
-    def _finish(self, docx: DocxDocument, document: Document) -> None:
+    def _styles(self, template: str, docx: DocxDocument) -> _Styles:
+        """Style ids and fonts of a template, read once: python-docx's by-name lookup is slow."""
+        if template not in self._style_cache:
+            by_name = {style.name: style for style in docx.styles
+                       if isinstance(style, ParagraphStyle)}
+            self._style_cache[template] = _Styles(
+                ids={name: style.style_id for name, style in by_name.items()},
+                fonts={style.style_id: _font_of(style) for style in by_name.values()},
+                table_style=docx.styles[layout.TABLE_STYLE].style_id)
+        return self._style_cache[template]
+
+    def _finish(self, docx: DocxDocument, document: Document, styles: _Styles) -> None:
+        ids = styles.ids
+        rules = {ids[name]: name for name in layout.RULE_SHARE}
+        stamps = {ids[layout.STAMP]: False, ids[layout.CIRCULATION]: True}
         containers: list[tuple[list[DocxParagraph], int]] = [(docx.paragraphs, _text_width(docx))]
         for table in docx.tables:
             left, right = ooxml.cell_margins(table)
-            for cell in table._cells:
-                containers.append((cell.paragraphs, cell.width.twips - left - right))
-        stamps = iter([*document.stamps_top, *document.stamps_left])
+            containers.extend((cell.paragraphs, cell.width.twips - left - right)
+                              for cell in table._cells)
+        stamp_specs = iter([*document.stamps_top, *document.stamps_left])
         for paragraphs, available in containers:
             for p in paragraphs:
-                name = p.style.name
-                if name in layout.RULE_SHARE:
-                    self._size_rule(p, paragraphs, available)
-                elif name in (layout.STAMP, layout.CIRCULATION):
-                    stamp = next(stamps)
-                    self._size_stamp(p, stamp.width_mm, available, right=name == layout.CIRCULATION)
-        self._place_tables(docx, [p.table for p in document.body if p.kind == "table"])
+                style_id = p._p.style
+                if style_id in rules:
+                    self._size_rule(p, rules[style_id], paragraphs, available, styles)
+                elif style_id in stamps:
+                    self._size_stamp(p, next(stamp_specs).width_mm, available, styles,
+                                     right=stamps[style_id])
+        self._place_tables(docx, [p.table for p in document.body if p.kind == "table"], styles)
         self._keep_signature_with_body(docx)
         props = docx.core_properties
         props.title = document.metadata.title
@@ -81,47 +123,47 @@ class DocxRenderer:
         props.created = props.modified = datetime.now(UTC).replace(tzinfo=None)
         props.language = "vi-VN"
 
-    def _text_width(self, p: DocxParagraph) -> int:
-        size, bold, italic = _font_of(p.style)
+    def _text_width(self, p: DocxParagraph, styles: _Styles) -> int:
+        size, bold, italic = styles.fonts.get(p._p.style, (14.0, False, False))
         return self._metrics.width_twips(p.text, size, bold=bold, italic=italic)
 
-    def _size_rule(self, rule: DocxParagraph, siblings: list[DocxParagraph],
-                   available: int) -> None:
+    def _size_rule(self, rule: DocxParagraph, name: str, siblings: list[DocxParagraph],
+                   available: int, styles: _Styles) -> None:
         """Rule length from the text it underlines (nd30-spec §3.2, §3.3, §3.6)."""
-        measured = layout.RULE_MEASURES[rule.style.name]
-        widths = [self._text_width(p) for p in siblings if p.style.name == measured]
+        measured = styles.ids[layout.RULE_MEASURES[name]]
+        widths = [self._text_width(p, styles) for p in siblings if p._p.style == measured]
         longest = min(max(widths, default=available), available)
-        ooxml.centre_within(rule, round(longest * layout.RULE_SHARE[rule.style.name]), available)
+        ooxml.centre_within(rule, round(longest * layout.RULE_SHARE[name]), available)
 
     def _size_stamp(self, p: DocxParagraph, width_mm: float | None, available: int,
-                    *, right: bool) -> None:
+                    styles: _Styles, *, right: bool) -> None:
         """Urgency boxes have fixed sizes (§4); others fit their text. Left, or top right (ô 11)."""
-        width = round(width_mm * _MM) if width_mm else self._text_width(p) + _STAMP_PADDING
+        width = (round(width_mm * _MM) if width_mm
+                 else self._text_width(p, styles) + _STAMP_PADDING)
+        # ô 11 sits at about 71 % of the text width (nd30-spec §2); stamps 10a/10b at the left.
+        left = min(available - width, max(0, round(available * 0.71 - width / 2))) if right else 0
         fmt = p.paragraph_format
         fmt.first_line_indent = Twips(0)
-        if right:  # ô 11 sits at about 71 % of the text width (nd30-spec §2)
-            left = min(available - width, max(0, round(available * 0.71 - width / 2)))
-        else:
-            left = 0
         fmt.left_indent = Twips(left)
         fmt.right_indent = Twips(max(0, available - left - width))
 
-    def _place_tables(self, docx: DocxDocument, tables: list[Table]) -> None:
-        slots = [p for p in docx.paragraphs if p.style.name == layout.TABLE_SLOT]
+    def _place_tables(self, docx: DocxDocument, tables: list[Table], styles: _Styles) -> None:
+        slot_id, text_id = styles.ids[layout.TABLE_SLOT], styles.ids[layout.TABLE_TEXT]
+        slots = [p for p in docx.paragraphs if p._p.style == slot_id]
         text_width = _text_width(docx)
         for slot, spec in zip(slots, tables, strict=True):
             table = docx.add_table(rows=1 + len(spec.rows), cols=len(spec.columns))
-            table.style = docx.styles[layout.TABLE_STYLE]
+            table._tbl.tblStyle_val = styles.table_style
             shares = spec.widths or (1.0,) * len(spec.columns)
             widths = [int(text_width * s / sum(shares)) for s in shares]
             ooxml.table_layout(table, widths)
             ooxml.row_is_header(table.rows[0])
-            for r, values in enumerate((spec.columns, *spec.rows)):
-                for cell, value in zip(table.rows[r].cells, values, strict=True):
-                    para = cell.paragraphs[0]
-                    para.style = docx.styles[layout.TABLE_TEXT]
-                    run = para.add_run(value)
-                    run.bold = r == 0 or None
+            for r, (tr, values) in enumerate(zip(table._tbl.tr_lst, (spec.columns, *spec.rows),
+                                                 strict=True)):
+                for tc, value in zip(tr.tc_lst, values, strict=True):
+                    para = DocxParagraph(tc.p_lst[0], table)
+                    para._p.style = text_id
+                    para.add_run(value).bold = r == 0 or None
             ooxml.move_table_to(table, slot)
 
     def _keep_signature_with_body(self, docx: DocxDocument) -> None:
@@ -130,6 +172,13 @@ class DocxRenderer:
         previous = footer.getprevious()
         if previous is not None and previous.tag.endswith("}p"):
             ooxml.keep_with_next(DocxParagraph(previous, docx._body))
+
+
+@dataclass(frozen=True)
+class _Styles:
+    ids: dict[str, str]                              # style name → style id
+    fonts: dict[str, tuple[float, bool, bool]]       # style id → (size pt, bold, italic)
+    table_style: str
 
 
 def _font_of(style: ParagraphStyle) -> tuple[float, bool, bool]:

@@ -75,10 +75,12 @@ def table_layout(table: Table, widths: list[int], indent: int = 0) -> None:
     layout = _child(tbl_pr, "w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     table.autofit = False
-    for col, w in zip(table.columns, widths, strict=True):
-        col.width = Twips(w)
-        for cell in col.cells:
-            cell.width = Twips(w)
+    # Straight over the grid and the cells: python-docx's column view is quadratic.
+    for grid_col, w in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.w = Twips(w)
+    for tr in table._tbl.tr_lst:
+        for tc, w in zip(tr.tc_lst, widths, strict=True):
+            tc.width = Twips(w)
 
 
 def table_borders(table: Table, val: str = "nil") -> None:
