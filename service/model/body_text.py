@@ -11,8 +11,9 @@ import re
 _MARKERS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("article", re.compile(r"^(Điều\s+\d+[a-zđ]?\.)\s*(.*)$"), 1),
     ("roman", re.compile(r"^([IVXLC]+\.)\s+(.+)$"), 1),
-    ("arabic2", re.compile(r"^(\d+\.\d+\.?)\s+(.+)$"), 3),
-    ("arabic", re.compile(r"^(\d+\.)\s*(.+)$"), 2),
+    # "1.1." or "1.2" but not "1.245 hồ sơ" (a thousands separator opening a sentence)
+    ("arabic2", re.compile(r"^(\d+\.\d{1,2}\.?)\s+(.+)$"), 3),
+    ("arabic", re.compile(r"^(\d+\.)\s+(.+)$"), 2),
     ("letter", re.compile(r"^([a-zđ]\))\s*(.+)$"), 4),
 )
 _DASH = re.compile(r"^[-–•]\s*(.+)$")

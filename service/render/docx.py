@@ -98,6 +98,7 @@ class DocxRenderer:
         ids = styles.ids
         rules = {ids[name]: name for name in layout.RULE_SHARE}
         stamps = {ids[layout.STAMP]: False, ids[layout.CIRCULATION]: True}
+        balanced = {ids[layout.PARENT], ids[layout.ISSUER]}
         containers: list[tuple[list[DocxParagraph], int]] = [(docx.paragraphs, _text_width(docx))]
         for table in docx.tables:
             left, right = ooxml.cell_margins(table)
@@ -109,6 +110,8 @@ class DocxRenderer:
                 style_id = p._p.style
                 if style_id in rules:
                     self._size_rule(p, rules[style_id], paragraphs, available, styles)
+                elif style_id in balanced:
+                    self._balance(p, available, styles)
                 elif style_id in stamps:
                     self._size_stamp(p, next(stamp_specs).width_mm, available, styles,
                                      right=stamps[style_id])
@@ -124,8 +127,28 @@ class DocxRenderer:
         props.language = "vi-VN"
 
     def _text_width(self, p: DocxParagraph, styles: _Styles) -> int:
+        """Width of the paragraph's longest line (line breaks split it)."""
         size, bold, italic = styles.fonts.get(p._p.style, (14.0, False, False))
-        return self._metrics.width_twips(p.text, size, bold=bold, italic=italic)
+        return max(self._metrics.width_twips(line, size, bold=bold, italic=italic)
+                   for line in p.text.split("\n"))
+
+    def _balance(self, p: DocxParagraph, available: int, styles: _Styles) -> None:
+        """An agency line too long for its column breaks where both halves are most even,
+        as a văn thư breaks it ("VĂN PHÒNG ỦY BAN" / "NHÂN DÂN TỈNH"), not where Word runs out."""
+        if len(p.runs) != 1 or self._text_width(p, styles) <= available:
+            return
+        size, bold, italic = styles.fonts.get(p._p.style, (14.0, False, False))
+        words = p.text.split()
+
+        def width(text: str) -> int:
+            return self._metrics.width_twips(text, size, bold=bold, italic=italic)
+
+        splits = [(max(width(" ".join(words[:i])), width(" ".join(words[i:]))), i)
+                  for i in range(1, len(words))]
+        fitting = [(w, i) for w, i in splits if w <= available]
+        if fitting:
+            i = min(fitting)[1]
+            p.runs[0].text = " ".join(words[:i]) + "\n" + " ".join(words[i:])
 
     def _size_rule(self, rule: DocxParagraph, name: str, siblings: list[DocxParagraph],
                    available: int, styles: _Styles) -> None:

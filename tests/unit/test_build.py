@@ -1,0 +1,120 @@
+"""Validated payload → document model: numbering, labels, endings, ký hiệu, file names."""
+
+import pytest
+
+import schemas
+from service.model.build import build
+from tests.conftest import example
+
+
+def model(payload: dict):
+    return build(schemas.validate(payload))
+
+
+def labels(document) -> list[tuple[str, str]]:
+    return [(p.kind, p.label) for p in document.body]
+
+
+def test_plan_numbering_by_depth():
+    doc = model(example("ke_hoach"))
+    assert labels(doc)[:6] == [("text", ""), ("heading1", "I."), ("heading2", "1."),
+                               ("text", ""), ("text", ""), ("heading2", "2.")]
+    kinds = dict(labels(doc))
+    assert kinds["bullet"] in {"-", "+"}
+    assert ("item", "a)") in labels(doc) and ("bullet", "+") in labels(doc)
+    assert doc.body[1].text == "MỤC ĐÍCH, YÊU CẦU"        # level-1 headings print in caps
+    assert [p.label for p in doc.body if p.kind == "heading1"] == ["I.", "II.", "III.", "IV."]
+
+
+def test_decision_numbering():
+    doc = model(example("quyet_dinh"))
+    assert [(p.kind, p.label) for p in doc.body[:6]] == [
+        ("article", "Điều 1."), ("article_title", "Điều 2."), ("item", "1."), ("item", "a)"),
+        ("item", "b)"), ("item", "2.")]
+    assert doc.enactment == "QUYẾT ĐỊNH:"
+    assert doc.authority == "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ TÂN PHÚ"
+    assert doc.bases[-1].endswith("xã.") and doc.bases[0].endswith("phương;")
+
+
+def test_enactment_can_be_left_out():
+    payload = example("quyet_dinh")
+    payload["enactment"] = None
+    assert model(payload).enactment is None
+
+
+def test_labels_given_are_kept_and_counting_goes_on():
+    payload = example("ke_hoach")
+    payload["body"] = [{"heading": "Một"}, {"heading": "Hai", "label": "III."}, {"heading": "Ba"}]
+    assert [p.label for p in model(payload).body] == ["I.", "III.", "III."]
+
+
+def test_body_closes_with_the_mark_once():
+    doc = model(example("ke_hoach"))
+    assert doc.body[-1].text.endswith("giải quyết./.")
+    payload = example("ke_hoach")
+    payload["body"] = "Nội dung đã có dấu kết thúc./."
+    assert model(payload).body[-1].text == "Nội dung đã có dấu kết thúc./."
+
+
+def test_header_elements():
+    doc = model(example("ke_hoach"))
+    assert doc.issuer_lines == ("ỦY BAN NHÂN DÂN", "PHƯỜNG AN BÌNH")
+    assert doc.number_line == "Số: 15/KH-UBND"
+    assert doc.date_line == "An Bình, ngày 06 tháng 02 năm 2026"
+    assert doc.signer.lines == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    assert doc.recipients[0] == "- Ủy ban nhân dân tỉnh (để b/c);"
+    assert doc.recipients[-1] == "- Lưu: VT, VP."
+
+
+def test_cong_van():
+    doc = model(example("cong_van"))
+    assert doc.number_line == "Số: 212/SNV-CCVC"
+    assert doc.subject == "V/v cập nhật cơ sở dữ liệu cán bộ, công chức, viên chức"
+    assert doc.parent_lines == ("UBND TỈNH BÌNH MINH",)
+    assert doc.to == ("- Các sở, ban, ngành thuộc tỉnh;", "- Ủy ban nhân dân các xã, phường.")
+    assert doc.type_name is None
+
+
+@pytest.mark.parametrize("subject", ["V/v cập nhật", "v/v: cập nhật", "cập nhật"])
+def test_vv_is_not_doubled(subject):
+    payload = example("cong_van")
+    payload["subject"] = subject
+    assert model(payload).subject == "V/v cập nhật"
+
+
+def test_single_kinh_gui_stays_on_its_line():
+    assert model(example("bao_cao")).to == ("Ủy ban nhân dân tỉnh",)
+
+
+def test_symbol_overrides_number_and_notation():
+    payload = example("quyet_dinh")
+    payload["symbol"] = "63/2025/QĐ-UBND"
+    doc = model(payload)
+    assert doc.number_line == "Số: 63/2025/QĐ-UBND"
+    assert (doc.filename, doc.filename_utf8) == ("63-2025-QD-UBND", "63-2025-QĐ-UBND")
+
+
+def test_unnumbered_file_name_from_type_and_subject():
+    payload = example("ke_hoach")
+    payload["number"] = None
+    doc = model(payload)
+    assert doc.filename == "KH-Trien-khai-chuyen-doi-so-trong-giai-quyet-thu-tuc-hanh-chinh-nam-2026"
+    assert doc.filename_utf8.startswith("KH Triển khai chuyển đổi số")
+    assert doc.filename.isascii()
+
+
+def test_marks():
+    payload = example("ke_hoach")
+    payload.update(urgency="hoa_toc", secrecy="mat", circulation="Xem xong trả lại",
+                   drafter={"code": "pl", "copies": 300})
+    doc = model(payload)
+    assert [(s.text, s.width_mm) for s in doc.stamps_left] == [("MẬT", None), ("HỎA TỐC", 30.0)]
+    assert doc.stamps_top[0].text == "XEM XONG TRẢ LẠI"
+    assert doc.drafter == "PL.(300)"
+
+
+def test_metadata():
+    meta = model(example("cong_van")).metadata
+    assert meta.title.startswith("V/v cập nhật")
+    assert meta.author == "SỞ NỘI VỤ"
+    assert "212/SNV-CCVC" in meta.keywords
