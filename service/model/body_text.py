@@ -10,7 +10,7 @@ import re
 
 _MARKERS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("article", re.compile(r"^(Điều\s+\d+[a-zđ]?\.)\s*(.*)$"), 1),
-    ("roman", re.compile(r"^([IVXLC]+\.)\s+(.+)$"), 1),
+    ("roman", re.compile(r"^([IVX]+\.)\s+(.+)$"), 1),   # sections run I–XXXIX, never L or C
     # "1.1." or "1.2" but not "1.245 hồ sơ" (a thousands separator opening a sentence)
     ("arabic2", re.compile(r"^(\d+\.\d{1,2}\.?)\s+(.+)$"), 3),
     ("arabic", re.compile(r"^(\d+\.)\s+(.+)$"), 2),
@@ -63,6 +63,8 @@ def _numbered(line: str) -> tuple[int, dict] | None:
         label, rest = m.group(1), m.group(2).strip()
         if name == "article":
             return rank, {"kind": "article", "article": rest, "label": label, "children": []}
+        if name == "roman" and len(label) == 2 and label != "I." and not is_title(rest):
+            continue                     # "V. Nguyễn …" is a sentence, not section V
         if name == "roman" or is_title(rest):
             return rank, {"kind": "heading", "heading": rest, "label": label, "children": []}
         return rank, {"kind": "item", "item": rest, "label": label, "children": []}

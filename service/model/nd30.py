@@ -104,16 +104,13 @@ def scheme_kind(scheme: str, depth: int) -> str:
 
 
 def with_endings(items: Sequence[str], middle: str = ";", last: str = ".") -> list[str]:
-    """Căn cứ and list endings: ";" after each, "." after the last, unless the caller wrote one
-    (§3.7, §3.10). A trailing ";" on the last item becomes "."."""
+    """Căn cứ and list endings: ";" after each, "." after the last, where the caller left the
+    ending off (§3.7, §3.10). An ending the caller wrote is kept as written."""
     out = []
     for i, item in enumerate(items):
         text = item.rstrip()
-        is_last = i == len(items) - 1
-        if is_last and text.endswith(middle):
-            text = text[: -len(middle)] + last
-        elif not text.endswith((";", ".", ":", "!", "?")):
-            text += last if is_last else middle
+        if not text.endswith((";", ".", ":", ",", "!", "?")):
+            text += last if i == len(items) - 1 else middle
         out.append(text)
     return out
 

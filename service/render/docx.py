@@ -28,6 +28,7 @@ from service.render.metrics import Metrics
 
 _MM = 56.7  # twips per millimetre
 _STAMP_PADDING = 227  # 4 mm of air around a boxed stamp text
+_BOX_OUTSET = 35  # a box border is drawn 1 pt + its 0.75 pt width outside the text (ooxml)
 
 
 class CompiledSandbox(SandboxedEnvironment):
@@ -162,9 +163,10 @@ class DocxRenderer:
                     styles: _Styles, *, right: bool) -> None:
         """Urgency boxes have fixed sizes (§4); others fit their text. Left, or top right (ô 11)."""
         width = (round(width_mm * _MM) if width_mm
-                 else self._text_width(p, styles) + _STAMP_PADDING)
+                 else self._text_width(p, styles) + _STAMP_PADDING) - 2 * _BOX_OUTSET
         # ô 11 sits at about 71 % of the text width (nd30-spec §2); stamps 10a/10b at the left.
-        left = min(available - width, max(0, round(available * 0.71 - width / 2))) if right else 0
+        left = (min(available - width, max(0, round(available * 0.71 - width / 2))) if right
+                else _BOX_OUTSET)
         fmt = p.paragraph_format
         fmt.first_line_indent = Twips(0)
         fmt.left_indent = Twips(left)

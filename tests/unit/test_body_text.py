@@ -71,3 +71,11 @@ def test_is_title():
     assert is_title("Tổ chức thực hiện")
     assert not is_title("Giao Phòng Nội vụ theo dõi.")
     assert not is_title("x" * 200)
+
+
+def test_initials_are_not_roman_numerals():
+    blocks = parse("I. NỘI DUNG\nC. Nguyễn là người phụ trách.\nV. Trần đã báo cáo.\nV. KINH PHÍ")
+    assert [b["kind"] for b in blocks] == ["heading", "heading"]
+    assert [c["text"] for c in blocks[0]["children"]] == [
+        "C. Nguyễn là người phụ trách.", "V. Trần đã báo cáo."]
+    assert blocks[1]["label"] == "V."

@@ -70,7 +70,8 @@ def test_scheme_by_depth(scheme, depths):
 
 @pytest.mark.parametrize(("items", "expected"), [
     (["A", "B", "C"], ["A;", "B;", "C."]),
-    (["A;", "B;"], ["A;", "B."]),                  # the last ";" becomes "."
+    (["A;", "B;"], ["A;", "B;"]),                  # the caller's endings are kept as written
+    (["VPCP: BTCN, Cổng TTĐT,", "B"], ["VPCP: BTCN, Cổng TTĐT,", "B."]),
     (["A.", "B"], ["A.", "B."]),                   # the caller's own ending is kept
     (["Theo đề nghị:"], ["Theo đề nghị:"]),
     ([], []),

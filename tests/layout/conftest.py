@@ -1,0 +1,141 @@
+"""Conformance fixtures: the service's own PDFs (through /v1/documents?format=pdf), read back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import pymupdf
+import pytest
+from flask import Flask
+
+from service import create_app
+from service.config import PoolSettings, Settings
+from tests.conftest import example
+
+MM = 72 / 25.4                          # PDF points per millimetre
+LEFT, RIGHT, TOP, BOTTOM = 30.0, 195.0, 20.0, 277.0   # text area of the stock templates, mm
+CENTRE = (LEFT + RIGHT) / 2
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    font: str
+    size: float
+    bold: bool
+    italic: bool
+    color: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float                           # millimetres from the page's top left
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True)
+class Rule:
+    x0: float
+    x1: float
+    y: float
+
+    @property
+    def length(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+class Page:
+    """One PDF page as lines of spans (mm) and the horizontal rules drawn on it."""
+
+    def __init__(self, page: pymupdf.Page) -> None:
+        self.width = page.rect.width / MM
+        self.height = page.rect.height / MM
+        self.lines: list[list[Span]] = []
+        for block in page.get_text("dict")["blocks"]:
+            for line in block.get("lines", []):
+                spans = [Span(s["text"], s["font"], round(s["size"], 1),
+                              bool(s["flags"] & 16), bool(s["flags"] & 2), s["color"],
+                              *(c / MM for c in s["bbox"]))
+                         for s in line["spans"] if s["text"].strip()]
+                if spans:
+                    self.lines.append(spans)
+        rules = set()
+        for drawing in page.get_drawings():
+            for item in drawing["items"]:
+                if item[0] == "l" and abs(item[1].y - item[2].y) < 0.5:
+                    xs = sorted((item[1].x / MM, item[2].x / MM))
+                    rules.add(Rule(round(xs[0], 2), round(xs[1], 2), round(item[1].y / MM, 2)))
+        self.rules = sorted(rules, key=lambda r: (r.y, r.x0))
+        self.fonts = page.get_fonts(full=True)
+
+    @staticmethod
+    def text_of(line: list[Span]) -> str:
+        return "".join(s.text for s in line).strip()
+
+    @cached_property
+    def texts(self) -> list[str]:
+        return [self.text_of(line) for line in self.lines]
+
+    def line(self, pattern: str) -> list[Span]:
+        """The first line whose text matches `pattern` (a regex, full match)."""
+        for line, text in zip(self.lines, self.texts, strict=True):
+            if re.fullmatch(pattern, text):
+                return line
+        raise AssertionError(f"no line matches {pattern!r}; lines: {self.texts[:40]}")
+
+    def rule_under(self, spans: list[Span], within: float = 4.0) -> Rule:
+        bottom = max(s.y1 for s in spans)
+        left, right = min(s.x0 for s in spans), max(s.x1 for s in spans)
+        below = [r for r in self.rules if bottom - 0.5 <= r.y <= bottom + within
+                 and r.x0 < right and r.x1 > left]
+        assert below, f"no rule within {within} mm under {self.text_of(spans)!r}"
+        return below[0]
+
+
+class Rendered:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            self.pages = [Page(page) for page in doc]
+            self.metadata = dict(doc.metadata)
+
+
+def variants() -> dict[str, dict]:
+    """The example of each type, plus the variants a layout rule needs."""
+    cases = {name: example(name) for name in
+             ("ke_hoach", "bao_cao", "quyet_dinh", "cong_van", "to_trinh", "thong_bao")}
+    draft = example("ke_hoach")
+    draft.update(number=None, date="2026-02")
+    cases["ke_hoach_draft"] = draft
+    return cases
+
+
+@pytest.fixture(scope="session")
+def pdf_app() -> Iterator[Flask]:
+    """The real app with one warm LibreOffice; closed at the end of the session."""
+    settings = Settings.from_env({}, pool=PoolSettings(size=1, timeout=60.0))
+    app = create_app(settings)
+    yield app
+    app.extensions["vanban.pipeline"].converter.close()
+
+
+@pytest.fixture(scope="session")
+def rendered(pdf_app: Flask) -> dict[str, Rendered]:
+    """Every case rendered once per session through the PDF endpoint."""
+    client = pdf_app.test_client()
+    out = {}
+    for name, payload in variants().items():
+        response = client.post("/v1/documents?format=pdf", json=payload)
+        assert response.status_code == 200, response.data[:300]
+        assert response.mimetype == "application/pdf"
+        out[name] = Rendered(response.data)
+    return out
