@@ -8,12 +8,11 @@ runtime=(
   python3-uno                # UNO bridge for the warm converter pool
   fonts-liberation2          # Liberation Serif 2.x: Times New Roman metrics with Vietnamese glyphs
   fontconfig
+  python3 python3-venv       # Python 3.11 for the service
   poppler-utils              # pdftoppm / pdftotext for previews and checks
-  redis-server               # broker and rate-limit storage (optional at run time)
   ca-certificates
 )
 testing=(
-  chromium                   # browser tests of the clerk form
   git
 )
 

@@ -11,12 +11,16 @@ from schemas.document import BLOCKS, DocumentSchema
 from service.config import Settings
 from service.pipeline import PdfConverter, Pipeline
 from service.render.docx import DocxRenderer
-from service.web import documents, errors
+from service.web import documents, errors, health
 
 
 def create_app(settings: Settings | None = None, *,
                converter: PdfConverter | None = None) -> Flask:
-    """Build the app. Tests pass their own settings and, to avoid LibreOffice, a converter."""
+    """Build the app. Tests pass their own settings and, to avoid LibreOffice, a converter.
+
+    With PDF on, the LibreOffice pool starts here, so the first request does not pay for it;
+    under gunicorn that is once per worker, after the fork.
+    """
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(
@@ -46,5 +50,6 @@ def create_app(settings: Settings | None = None, *,
     for name, schema in BLOCKS.items():
         api.spec.components.schema(f"{name.capitalize()}Block", schema=type(schema))
     api.register_blueprint(documents.blp)
+    app.register_blueprint(health.blp)
     errors.init_app(app)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from flask import Response, current_app, request
+from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
 
 from schemas import TYPES
@@ -75,8 +75,8 @@ def file_response(output: Output) -> Response:
         {"name": "pdfa", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
          "description": "PDF/A-2b khi là 1"},
     ],
-    requestBody={"required": True,
-                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Document"}}}},
+    requestBody={"required": True, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Document"}}}},
     responses=_DOC_RESPONSES,
 )
 def create_document() -> Response:
@@ -89,8 +89,6 @@ def create_document() -> Response:
 @blp.route("/v1/types", methods=["GET"])
 @blp.doc(summary="Các loại văn bản, viết tắt và trường bắt buộc")
 def list_types() -> Response:
-    from flask import jsonify
-
     return jsonify({"types": [
         {"type": t.key, "name": t.name or "CÔNG VĂN", "abbreviation": t.abbrev,
          "mau": t.mau, "aliases": list(t.aliases), "required": list(t.required),

@@ -6,6 +6,7 @@ template fixes and one millimetre for what the layout engine places.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -36,7 +37,7 @@ def test_page_a4_fonts_embedded_black(case):
     _, doc = case
     for page in doc.pages:
         assert (round(page.width), round(page.height)) == (210, 297)
-        for xref, ext, _type, basefont, *_ in page.fonts:
+        for _xref, ext, _type, basefont, *_ in page.fonts:
             assert ext != "n/a", f"font {basefont} not embedded"
             assert re.search(r"LiberationSerif|TimesNewRoman", basefont), basefont
         for line in page.lines:
@@ -52,7 +53,7 @@ def test_text_stays_inside_the_margins(case):
                 assert span.x1 <= RIGHT + 0.5, span
                 # header and footer tables reach 7.5 mm into the left margin, as the Mẫu do
                 assert span.x0 >= LEFT - 7.5 - 0.5, span
-                assert 10 <= span.y0 and span.y1 <= 297 - 20 + 0.5, span
+                assert span.y0 >= 10 and span.y1 <= 297 - 20 + 0.5, span
 
 
 def test_national_title_motto_and_their_rule(case):
@@ -166,15 +167,15 @@ def test_body_is_justified_with_first_line_indent(rendered, name):
 def test_paragraphs_are_at_least_6pt_apart(rendered):
     lines = [line for page, line in body_lines(rendered["ke_hoach"]) if page is
              rendered["ke_hoach"].pages[0]]
-    pitch = min(b[0].y0 - a[0].y0 for a, b in zip(lines, lines[1:], strict=False)
+    pitch = min(b[0].y0 - a[0].y0 for a, b in itertools.pairwise(lines)
                 if round(b[0].x0) == LEFT)                              # inside a paragraph
-    for a, b in zip(lines, lines[1:], strict=False):
+    for a, b in itertools.pairwise(lines):
         if round(b[0].x0) == LEFT + 10:                                 # a new paragraph
             assert b[0].y0 - a[0].y0 >= pitch + 6 * 25.4 / 72 - 0.2
 
 
 def test_body_ends_with_the_closing_mark(case):
-    name, doc = case
+    _name, doc = case
     texts = [t for page in doc.pages for t in page.texts]
     closing = [t for t in texts if t.endswith("./.")]
     assert len(closing) == 1, closing

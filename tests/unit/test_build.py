@@ -98,7 +98,8 @@ def test_unnumbered_file_name_from_type_and_subject():
     payload = example("ke_hoach")
     payload["number"] = None
     doc = model(payload)
-    assert doc.filename == "KH-Trien-khai-chuyen-doi-so-trong-giai-quyet-thu-tuc-hanh-chinh-nam-2026"
+    assert doc.filename == ("KH-Trien-khai-chuyen-doi-so-trong-giai-quyet-thu-tuc-hanh-chinh-"
+                            "nam-2026")
     assert doc.filename_utf8.startswith("KH Triển khai chuyển đổi số")
     assert doc.filename.isascii()
 
