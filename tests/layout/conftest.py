@@ -116,7 +116,16 @@ def variants() -> dict[str, dict]:
     draft = example("ke_hoach")
     draft.update(number=None, date="2026-02")
     cases["ke_hoach_draft"] = draft
+    # Just long enough that nơi nhận and the signature no longer fit on page 1.
+    overflow = example("thong_bao")
+    overflow["body"] = "\n".join([OVERFLOW_PARAGRAPH] * 11)
+    cases["thong_bao_overflow"] = overflow
     return cases
+
+
+OVERFLOW_PARAGRAPH = ("Văn phòng Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị liên quan phối hợp "
+                      "chặt chẽ, bảo đảm tiến độ và chất lượng công việc được giao trong tháng.")
+BASE = {"ke_hoach_draft": "ke_hoach", "thong_bao_overflow": "thong_bao"}
 
 
 @pytest.fixture(scope="session")
