@@ -99,6 +99,10 @@ class Block(fields.Field):
         return {"kind": kinds[0], **BLOCKS[kinds[0]].load(value)}
 
 
+_BLOCK_REFS = [{"$ref": f"#/components/schemas/{kind.capitalize()}Block"}
+               for kind in ("heading", "text", "item", "bullets", "article", "table")]
+
+
 class Body(fields.Field):
     """The body: a list of blocks, or plain text as pasted from Word."""
 
@@ -122,7 +126,7 @@ class Body(fields.Field):
 
 
 def _children() -> List:
-    return List(Block(), load_default=list, validate=length(1000))
+    return List(Block(metadata={"oneOf": _BLOCK_REFS}), load_default=list, validate=length(1000))
 
 
 class HeadingBlock(StrictSchema):
@@ -161,7 +165,11 @@ class BulletWithChildren(StrictSchema):
 
 
 class BulletsBlock(StrictSchema):
-    bullets = List(BulletItem(), required=True, validate=length(1000, 1))
+    bullets = List(BulletItem(metadata={"oneOf": [
+        {"type": "string"},
+        {"type": "object", "required": ["text"], "properties": {
+            "text": {"type": "string"}, "children": {"type": "array", "items": {}}}}]}),
+        required=True, validate=length(1000, 1))
     label = Text(load_default=None, max_length=5)
 
 
@@ -227,7 +235,10 @@ class DocumentSchema(StrictSchema):
                  metadata={"description": "Căn cứ ban hành"})
     enactment = Text(allow_none=True, max_length=2000,
                      metadata={"description": "Quyết định: dòng 'QUYẾT ĐỊNH:' (null: bỏ)"})
-    body = Body(required=True)
+    body = Body(required=True, metadata={
+        "description": "Nội dung: danh sách khối, hoặc văn bản dán từ Word (I., 1., a), -, +, "
+                       "Điều N. cho cấu trúc)",
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"oneOf": _BLOCK_REFS}}]})
     recipients = List(Text(max_length=500), load_default=list, validate=length(500),
                       metadata={"description": "Nơi nhận"})
     archive = Text(load_default=None, allow_none=True, max_length=200,

@@ -6,6 +6,7 @@ import unicodedata
 from urllib.parse import unquote
 
 import pytest
+from openapi_spec_validator import validate as validate_spec
 
 from service import create_app
 from service.config import Settings
@@ -158,6 +159,10 @@ def test_types(client):
 
 def test_openapi_is_generated_from_the_schemas(client):
     spec = client.get("/openapi.json").json
+    validate_spec(spec)
+    body = spec["components"]["schemas"]["Document"]["properties"]["body"]
+    assert body["oneOf"][0] == {"type": "string"}
+    assert {"$ref": "#/components/schemas/ArticleBlock"} in body["oneOf"][1]["items"]["oneOf"]
     operation = spec["paths"]["/v1/documents"]["post"]
     assert operation["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Document"}

@@ -123,8 +123,9 @@ def variants() -> dict[str, dict]:
     return cases
 
 
-OVERFLOW_PARAGRAPH = ("Văn phòng Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị liên quan phối hợp "
-                      "chặt chẽ, bảo đảm tiến độ và chất lượng công việc được giao trong tháng.")
+OVERFLOW_PARAGRAPH = ("Văn phòng Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị liên quan "
+                      "phối hợp chặt chẽ, bảo đảm tiến độ và chất lượng công việc được giao "
+                      "trong tháng.")
 BASE = {"ke_hoach_draft": "ke_hoach", "thong_bao_overflow": "thong_bao"}
 
 
