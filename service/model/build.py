@@ -33,6 +33,7 @@ def build(data: dict[str, Any]) -> Document:
     drafter = data["drafter"]
     name_lines = nd30.agency_lines(issuer["name"])
     stem = number_line.removeprefix("Số:").strip()
+    file_stem = _filename_stem(stem, doc_type, subject, issuer["code"])
     return Document(
         type=doc_type.key,
         type_name=doc_type.name,
@@ -60,8 +61,8 @@ def build(data: dict[str, Any]) -> Document:
         stamps_left=tuple(s for s in (
             Stamp(SECRECY[data["secrecy"]]) if data["secrecy"] else None,
             Stamp(urgency[0], urgency[1]) if urgency else None) if s),
-        filename=_ascii(_filename_stem(stem, number_line, doc_type, subject, issuer["code"])),
-        filename_utf8=_filename_stem(stem, number_line, doc_type, subject, issuer["code"]),
+        filename=_ascii(file_stem),
+        filename_utf8=file_stem,
         metadata=Metadata(
             title=subject,
             author=" ".join(name_lines),
@@ -153,8 +154,7 @@ def _close(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return paragraphs
 
 
-def _filename_stem(stem: str, number_line: str, doc_type: DocType, subject: str,
-                   code: str) -> str:
+def _filename_stem(stem: str, doc_type: DocType, subject: str, code: str) -> str:
     """`15-KH-UBND` when numbered; otherwise the type and the subject."""
     if re.search(r"\d", stem.split("/")[0]):
         return stem.replace("/", "-")

@@ -42,7 +42,8 @@ def test_parser_loses_no_word(lines):
 
 
 @given(subject=st.text(max_size=200), body=st.text(max_size=400), name=st.text(max_size=60))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_gives_a_document_or_a_named_error(client, subject, body, name):
     payload = example("thong_bao")
     payload.update(subject=subject, body=body)
