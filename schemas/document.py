@@ -258,7 +258,8 @@ class DocumentSchema(StrictSchema):
         for name in doc_type.required:
             # Always-required fields are reported by the field itself; here only per-type ones.
             if not self.fields[name].required and not data.get(name):
-                errors[name] = [f"Bắt buộc với loại văn bản {data['type']}."]
+                label = (doc_type.name or "CÔNG VĂN").lower()
+                errors[name] = [f"Bắt buộc với {label}."]
         if data.get("to") and not doc_type.allows_to:
             errors["to"] = ["Loại văn bản này không có phần Kính gửi."]
         if doc_type.numbering != "articles":

@@ -14,6 +14,7 @@ runtime=(
 )
 testing=(
   git
+  chromium                   # the clerk form's browser test (Playwright drives it; no download)
 )
 
 pkgs=("${runtime[@]}")

@@ -11,7 +11,7 @@ from schemas.document import BLOCKS, DocumentSchema
 from service.config import Settings
 from service.pipeline import PdfConverter, Pipeline
 from service.render.docx import DocxRenderer
-from service.web import documents, errors, health
+from service.web import documents, errors, form, health
 
 
 def create_app(settings: Settings | None = None, *,
@@ -51,5 +51,6 @@ def create_app(settings: Settings | None = None, *,
         api.spec.components.schema(f"{name.capitalize()}Block", schema=type(schema))
     api.register_blueprint(documents.blp)
     app.register_blueprint(health.blp)
+    form.init_app(app)                  # the clerk's page at /
     errors.init_app(app)
     return app
