@@ -22,9 +22,12 @@ needs_fontconfig = pytest.mark.skipif(shutil.which("fc-match") is None,
 
 def fc_match(fonts_dir: Path, pattern: str) -> Path:
     """The file fontconfig picks for `pattern` under the project's fonts.conf in `fonts_dir`."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(fonts_dir / "fonts.conf")}
+    if fonts_dir != FONTS:
+        # A throwaway font directory gets a throwaway cache, not one more entry in ~/.cache.
+        env["XDG_CACHE_HOME"] = str(fonts_dir.parent / "cache")
     done = subprocess.run(["fc-match", "--format=%{file}", pattern], check=True, timeout=30,
-                          capture_output=True, text=True,
-                          env={**os.environ, "FONTCONFIG_FILE": str(fonts_dir / "fonts.conf")})
+                          capture_output=True, text=True, env=env)
     return Path(done.stdout)
 
 
@@ -72,12 +75,13 @@ def test_a_real_times_new_roman_in_fonts_takes_precedence(tmp_path: Path) -> Non
 
 @pytest.mark.soffice
 def test_libreoffice_embeds_the_real_times_new_roman_when_present(
-        tmp_path: Path, kit: Any) -> None:
+        tmp_path: Path, kit: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
     from service.convert import create_converter
 
     fonts = fonts_copy(tmp_path / "fonts", with_times=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))     # soffice inherits it
     pool = create_converter(Settings(fonts_dir=fonts, pool=PoolSettings(size=1)))
     try:
         pdf = kit.assert_good_pdf(pool.to_pdf(kit.make_docx()))

@@ -41,7 +41,8 @@ def test_after_n_conversions_the_process_is_replaced_and_results_stay_right(
     [first] = small_pool.pids
     for number in range(RESTART_AFTER + 1):
         # The last one waits for the planned restart: the pool stays ready throughout.
-        kit.assert_good_pdf(small_pool.to_pdf(kit.make_docx(paragraphs=number)))
+        pdf = kit.assert_good_pdf(small_pool.to_pdf(kit.make_docx(paragraphs=number)))
+        assert pdf.text.count(kit.BODY[:40]) == number, "each PDF is of its own DOCX"
         assert small_pool.ready()
     assert small_pool.restarts["planned"] == 1
     [second] = small_pool.pids

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.soffice
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 XMP = "{http://ns.adobe.com/xap/1.0/}"
 HEAVY = 1000        # body paragraphs: ~30 pages, over a second of LibreOffice time here
+HUGE = 3000         # ~90 pages: ~3 s, long enough that a process left running would be seen
 
 
 def test_vietnamese_text_and_every_font_embedded(pool: Any, kit: Any) -> None:
@@ -121,13 +122,13 @@ def test_corrupt_docx_is_a_conversion_error_and_the_pool_stays(
 
 def test_timeout_kills_cleanly_and_the_next_request_succeeds(
         pool: Any, kit: Any, tuned: Any) -> None:
-    heavy = kit.make_docx(paragraphs=HEAVY)
+    huge = kit.make_docx(paragraphs=HUGE)
     timeouts = pool.restarts["timeout"]
     before = {worker.pid: kit.traces(worker) for worker in pool.supervisor.workers}
     tuned(timeout=0.3)
     started = time.monotonic()
     with pytest.raises(ConversionTimeout):
-        pool.to_pdf(heavy)
+        pool.to_pdf(huge)
     assert time.monotonic() - started < 0.3 + 0.5, "the caller waited past the timeout"
     assert pool.restarts["timeout"] == timeouts + 1
     [victim] = set(before) - set(pool.pids)

@@ -1,0 +1,81 @@
+"""The warm LibreOffice pool: soffice processes under the generic supervisor, as a Converter."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+from service.config import Settings
+from service.convert import PdfOptions
+from service.convert.metadata import core_properties, stamp_created
+from service.convert.soffice import SofficeProcess, soffice_binary
+from service.convert.supervisor import Supervisor
+
+
+class SofficePool:
+    """`settings.pool.size` soffice processes (0 = one per core), each driven over UNO."""
+
+    def __init__(self, settings: Settings) -> None:
+        pool = settings.pool
+        self.binary = soffice_binary(pool.soffice)
+        self.fonts_conf = settings.fonts_dir / "fonts.conf"
+        self.start_timeout = pool.start_timeout
+        self.supervisor: Supervisor[SofficeProcess] = Supervisor(
+            self._new_process, size=pool.size or os.cpu_count() or 1, timeout=pool.timeout,
+            restart_after=pool.restart_after, queue_size=pool.queue_size, name="soffice")
+
+    def _new_process(self, label: str) -> SofficeProcess:
+        return SofficeProcess(self.binary, self.fonts_conf, start_timeout=self.start_timeout,
+                              label=label)
+
+    def start(self) -> SofficePool:
+        self.supervisor.start()
+        return self
+
+    def to_pdf(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
+        options = options or PdfOptions()
+        properties = core_properties(docx)
+        pdf = self.supervisor.run(
+            lambda process: process.convert(docx, options, keywords=properties.keywords))
+        if properties.created is not None:
+            pdf = stamp_created(pdf, properties.created)
+        return pdf
+
+    def ready(self) -> bool:
+        return self.supervisor.ready()
+
+    def close(self) -> None:
+        self.supervisor.close()
+
+    # -- for metrics and tests -------------------------------------------------------------------
+
+    @property
+    def alive(self) -> int:
+        """soffice processes running now."""
+        return self.supervisor.alive
+
+    @property
+    def restarts(self) -> Counter[str]:
+        """Restarts so far by reason: planned, timeout, crash, start_failed."""
+        return self.supervisor.restarts
+
+    @property
+    def retries(self) -> int:
+        """Conversions retried on a fresh process after theirs died under them."""
+        return self.supervisor.retries
+
+    @property
+    def queued(self) -> int:
+        return self.supervisor.queued
+
+    @property
+    def completed(self) -> int:
+        return self.supervisor.completed
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.supervisor.workers if p.pid is not None]
+
+    def rss(self) -> int:
+        """Resident memory of all soffice processes, in bytes."""
+        return sum(p.rss() for p in self.supervisor.workers)
