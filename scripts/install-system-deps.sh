@@ -10,6 +10,7 @@ runtime=(
   fontconfig
   python3 python3-venv       # Python 3.11 for the service
   poppler-utils              # pdftoppm / pdftotext for previews and checks
+  redis-server               # broker for the Celery batch backend; the batch tests start their own
   ca-certificates
 )
 testing=(

@@ -8,10 +8,11 @@ from flask import Flask
 from flask_smorest import Api
 
 from schemas.document import BLOCKS, DocumentSchema
+from service import batch
 from service.config import Settings
 from service.pipeline import PdfConverter, Pipeline
 from service.render.docx import DocxRenderer
-from service.web import documents, errors, form, health
+from service.web import batches, documents, errors, form, health
 
 
 def create_app(settings: Settings | None = None, *,
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None, *,
     for name, schema in BLOCKS.items():
         api.spec.components.schema(f"{name.capitalize()}Block", schema=type(schema))
     api.register_blueprint(documents.blp)
+    api.register_blueprint(batches.blp)
+    batch.init_app(app)                 # the batch runner; takes up unfinished batches
     app.register_blueprint(health.blp)
     form.init_app(app)                  # the clerk's page at /
     errors.init_app(app)

@@ -33,12 +33,34 @@ class PoolSettings:
 
 
 @dataclass(frozen=True)
+class BatchSettings:
+    """Batches (README, "Batches, command line and worker machines").
+
+    With the celery backend the job store and the output directory must be on storage every
+    worker machine sees, and a store on a network filesystem needs `journal="delete"`: SQLite's
+    WAL relies on shared memory that does not cross machines.
+    """
+
+    backend: str = field(default="inline", metadata={"choices": ("inline", "celery")})
+    db: Path = ROOT / "var" / "vanban-jobs.sqlite3"
+    output_dir: Path = ROOT / "var" / "batches"
+    redis_url: str = "redis://localhost:6379/0"
+    max_items: int = 1000           # documents in one batch
+    workers: int = 0                # inline threads; 0 = the converter pool's size
+    max_request_bytes: int = 32 * 1024 * 1024   # a whole batch request (JSON or upload)
+    max_sheet_bytes: int = 64 * 1024 * 1024     # an XLSX unpacked: a zip bomb stops here
+    journal: str = field(default="wal", metadata={"choices": ("wal", "delete")})
+    lease: float = 600.0            # seconds before another machine may redo an item left running
+
+
+@dataclass(frozen=True)
 class Settings:
     templates_dir: Path = ROOT / "templates"
     fonts_dir: Path = ROOT / "fonts"
     max_request_bytes: int = 2 * 1024 * 1024
     pdf_enabled: bool = True        # start the converter pool with the app
     pool: PoolSettings = field(default_factory=PoolSettings)
+    batch: BatchSettings = field(default_factory=BatchSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -65,6 +87,10 @@ def _read(klass: type, prefix: str, env: Mapping[str, str], problems: list[str])
             values[f.name] = _coerce(raw, default)
         except ValueError:
             problems.append(f"{name}={raw!r} is not a valid {type(default).__name__}")
+            continue
+        choices = f.metadata.get("choices")
+        if choices and values[f.name] not in choices:
+            problems.append(f"{name}={raw!r} is not one of {', '.join(choices)}")
     return values
 
 

@@ -2,6 +2,10 @@
 
     VanbanError                  public message (Vietnamese) + log detail
     ├── PayloadError             the request cannot be read (bad JSON, wrong content type, too big)
+    │   ├── UploadError          an uploaded spreadsheet is unreadable or unsafe (traversal names)
+    │   └── PayloadTooLarge      over a size limit
+    │       ├── UploadTooLarge   a spreadsheet over its limit, packed or unpacked (zip bomb)
+    │       └── BatchTooLarge    more documents in one batch than allowed
     ├── ValidationError          the payload breaks the contract; carries {field path: [messages]}
     ├── RenderError              a template failed to render (a server-side fault)
     ├── UnsupportedFormatError   the requested output format is not offered
@@ -9,6 +13,10 @@
         ├── ConversionTimeout    LibreOffice took longer than the per-conversion limit
         ├── ConverterBusy        the conversion queue is full; retry later
         └── ConverterUnavailable no converter process could be started
+    └── BatchError               a batch cannot be answered as asked
+        ├── BatchNotFound        no batch has this id
+        ├── BatchNotFinished     the batch's result is asked for before it is ready
+        └── QueueUnavailable     the broker of the Celery backend cannot be reached
 """
 
 from __future__ import annotations
@@ -44,6 +52,21 @@ class UnsupportedMediaType(PayloadError):
 class PayloadTooLarge(PayloadError):
     code = "payload_too_large"
     public = "Dữ liệu gửi lên vượt quá dung lượng cho phép."
+
+
+class UploadError(PayloadError):
+    code = "bad_upload"
+    public = "Không đọc được tệp tải lên (cần CSV hoặc XLSX)."
+
+
+class UploadTooLarge(PayloadTooLarge):
+    code = "upload_too_large"
+    public = "Tệp tải lên vượt quá dung lượng cho phép."
+
+
+class BatchTooLarge(PayloadTooLarge):
+    code = "batch_too_large"
+    public = "Lô có quá nhiều văn bản."
 
 
 class ValidationError(VanbanError):
@@ -90,3 +113,23 @@ class ConverterBusy(ConversionError):
 class ConverterUnavailable(ConversionError):
     code = "converter_unavailable"
     public = "Bộ chuyển đổi PDF chưa sẵn sàng."
+
+
+class BatchError(VanbanError):
+    code = "batch_error"
+    public = "Không xử lý được lô văn bản."
+
+
+class BatchNotFound(BatchError):
+    code = "batch_not_found"
+    public = "Không tìm thấy lô văn bản này."
+
+
+class BatchNotFinished(BatchError):
+    code = "batch_not_finished"
+    public = "Lô văn bản chưa xử lý xong; hãy thử lại sau."
+
+
+class QueueUnavailable(BatchError):
+    code = "queue_unavailable"
+    public = "Hàng đợi xử lý lô chưa sẵn sàng; hãy thử lại sau ít phút."

@@ -14,6 +14,7 @@ log = logging.getLogger("vanban.web")
 # Most specific first: the first class an error is an instance of decides its status.
 STATUS: list[tuple[type[errors.VanbanError], int]] = [
     (errors.UnsupportedMediaType, 415),
+    (errors.UploadError, 400),
     (errors.PayloadTooLarge, 413),
     (errors.PayloadError, 400),
     (errors.ValidationError, 422),
@@ -23,6 +24,9 @@ STATUS: list[tuple[type[errors.VanbanError], int]] = [
     (errors.ConversionTimeout, 504),
     (errors.ConversionError, 500),
     (errors.RenderError, 500),
+    (errors.BatchNotFound, 404),
+    (errors.BatchNotFinished, 409),
+    (errors.QueueUnavailable, 503),
     (errors.VanbanError, 500),
 ]
 

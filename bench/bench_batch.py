@@ -1,0 +1,238 @@
+"""Batch throughput: N three-page PDFs through the inline backend against the conversion floor.
+
+The floor is measured in the same run, on the same warm pool, before and after the batch: one
+`pipeline.generate(pdf)` at a time, so documents per second of one process, times the cores (the
+pool's size). A batch keeps every converter busy, so the goal is at least 0.8 of that. The batch
+pays for the pool's planned restarts (VANBAN_POOL_RESTART_AFTER); the floor does not.
+
+    .venv/bin/python bench/bench_batch.py [--n 200] [--payload schemas/examples/ke_hoach.json]
+    .venv/bin/python bench/bench_batch.py --n 1000          # the issue's number
+    .venv/bin/python bench/bench_batch.py --celery [--celery-n 100]   # also 2 workers vs 1
+
+With --celery it starts a redis-server on a free local port and `celery -A service.worker
+worker -c 1` processes (each with its own one-process LibreOffice pool), runs the same batch on
+one worker and then on two, and prints the ratio; everything it started is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from service import create_app  # noqa: E402
+from service.config import Settings  # noqa: E402
+
+
+def settings_for(root: Path, **batch: Any) -> Settings:
+    settings = Settings.from_env()
+    return dataclasses.replace(settings, pdf_enabled=True, batch=dataclasses.replace(
+        settings.batch, db=root / "jobs.sqlite3", output_dir=root / "out",
+        max_items=max(settings.batch.max_items, 100_000), **batch))
+
+
+def rows(n: int) -> list[dict[str, Any]]:
+    """Distinct documents: each its own number and signer."""
+    return [{"number": i + 1, "signer.name": f"Nguyễn Văn Thử {i + 1}"} for i in range(n)]
+
+
+def run_batch(client: Any, base: dict, n: int, timeout: float) -> tuple[float, dict]:
+    """Submit N rows as one PDF batch through the API; seconds until every item is finished."""
+    started = time.perf_counter()
+    response = client.post("/v1/batches", json={"base": base, "rows": rows(n), "format": "pdf"})
+    assert response.status_code == 202, response.get_json()
+    status_url = response.get_json()["status_url"]
+    deadline = time.monotonic() + timeout
+    last = -1
+    while True:
+        status = client.get(status_url).get_json()
+        if status["status"] in {"done", "failed"}:
+            break
+        if time.monotonic() > deadline:
+            raise SystemExit(f"batch not finished after {timeout:.0f} s: {status}")
+        finished = status["done"] + status["failed"]
+        if finished // max(1, n // 10) != last:
+            last = finished // max(1, n // 10)
+            print(f"    {finished}/{n} after {time.perf_counter() - started:5.1f} s", flush=True)
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - started
+    if status["failed"] or status["status"] != "done":
+        raise SystemExit(f"batch failed: {status['status']} {status.get('message')} "
+                         f"{status['errors'][:3]}")
+    return elapsed, status
+
+
+def floor_runs(pipeline: Any, base: dict, runs: int) -> list[float]:
+    """Seconds for each of `runs` PDFs made one at a time on the warm pool."""
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        pipeline.generate(base, "pdf")
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def report_floor(label: str, seconds: list[float], cores: int) -> None:
+    single = statistics.median(seconds)
+    print(f"{label}: one document at a time {single * 1000:.0f} ms (median of {len(seconds)}; "
+          f"min {min(seconds) * 1000:.0f}, max {max(seconds) * 1000:.0f}) → × {cores} cores = "
+          f"{cores / single:.2f} documents/s", flush=True)
+
+
+def inline(args: argparse.Namespace, base: dict) -> None:
+    with tempfile.TemporaryDirectory(prefix="vanban-bench-") as temp:
+        settings = settings_for(Path(temp))
+        print(f"pool: {settings.pool.size or os.cpu_count()} soffice processes; "
+              f"cores: {os.cpu_count()}", flush=True)
+        app = create_app(settings)
+        pipeline = app.extensions["vanban.pipeline"]
+        runner = app.extensions["vanban.batch"]
+        try:
+            cores = settings.pool.size or os.cpu_count() or 1
+            pdf = pipeline.generate(base, "pdf").content
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            print(f"document: {args.payload} → {pages} pages, {len(pdf) // 1024} KiB")
+            for _ in range(args.warmup):            # every pool process warm
+                pipeline.generate(base, "pdf")
+            before = floor_runs(pipeline, base, args.floor_runs)
+            report_floor("floor before", before, cores)
+
+            print(f"batch of {args.n} through POST /v1/batches (inline, "
+                  f"{runner.workers} threads):", flush=True)
+            restarts = Counter(pipeline.converter.restarts)
+            elapsed, status = run_batch(app.test_client(), base, args.n, timeout=args.n * 5)
+            rate = args.n / elapsed
+            restarts = dict(Counter(pipeline.converter.restarts) - restarts)
+            started = time.perf_counter()
+            result = app.test_client().get(status["result_url"])
+            zip_seconds = time.perf_counter() - started
+            print(f"  {args.n} PDFs in {elapsed:.1f} s = {rate:.2f} documents/s "
+                  f"(soffice restarts among them: {restarts or 'none'}); "
+                  f"ZIP {len(result.data) // 1024 // 1024} MiB built in {zip_seconds:.1f} s")
+            # The machine's load drifts (other jobs share it): the floor is measured on both
+            # sides of the batch and the median of all its runs is the baseline.
+            after = floor_runs(pipeline, base, args.floor_runs)
+            report_floor("floor after", after, cores)
+            floor = cores / statistics.median(before + after)
+            print(f"floor (median of before and after) × {cores} = {floor:.2f} documents/s")
+            print(f"RATIO batch / floor = {rate / floor:.2f}   (goal ≥ 0.80)", flush=True)
+        finally:
+            runner.close()
+            if pipeline.converter is not None:
+                pipeline.converter.close()
+
+
+# -- celery: 2 workers against 1 ------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def celery(args: argparse.Namespace, base: dict) -> None:
+    from service.batch.tasks import make_celery
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("--celery needs redis-server (scripts/install-system-deps.sh)")
+    with tempfile.TemporaryDirectory(prefix="vanban-bench-celery-") as temp:
+        root = Path(temp)
+        port = free_port()
+        redis = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
+                                  "--save", "", "--appendonly", "no", "--dir", temp],
+                                 stdout=subprocess.DEVNULL)
+        url = f"redis://127.0.0.1:{port}/0"
+        rates = {}
+        try:
+            for count in (1, 2):
+                store_root = root / f"w{count}"
+                settings = settings_for(store_root, backend="celery", redis_url=url)
+                settings = dataclasses.replace(settings, pdf_enabled=False)   # API makes none
+                env = {**os.environ, "VANBAN_PDF_ENABLED": "1", "VANBAN_BATCH_BACKEND": "celery",
+                       "VANBAN_BATCH_REDIS_URL": url, "VANBAN_BATCH_DB": str(settings.batch.db),
+                       "VANBAN_BATCH_OUTPUT_DIR": str(settings.batch.output_dir)}
+                logs = [(root / f"worker{count}-{i}.log").open("wb") for i in range(count)]
+                workers = [subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "service.worker", "worker", "-c", "1",
+                     "-n", f"bench{i}@%h", "--loglevel=WARNING", "--without-gossip",
+                     "--without-mingle"], cwd=ROOT, env=env, stdout=log, stderr=log)
+                    for i, log in enumerate(logs)]
+                control = make_celery(settings)
+                try:
+                    deadline = time.monotonic() + 120
+                    while len(control.control.ping(timeout=0.5)) < count:
+                        if time.monotonic() > deadline:
+                            tails = [(root / f"worker{count}-{i}.log").read_text()[-1500:]
+                                     for i in range(count)]
+                            raise SystemExit(f"celery workers did not start: {tails}")
+                    app = create_app(settings)
+                    client = app.test_client()
+                    # Warm each worker's LibreOffice before timing (a first conversion is slow).
+                    run_batch(client, base, count * 2, timeout=300)
+                    print(f"celery, {count} worker(s), {args.celery_n} PDFs:", flush=True)
+                    elapsed, status = run_batch(client, base, args.celery_n,
+                                                timeout=args.celery_n * 10)
+                    split = Counter(app.extensions["vanban.batch"].store.workers(
+                        status["id"]).values())
+                    rates[count] = args.celery_n / elapsed
+                    print(f"  {elapsed:.1f} s = {rates[count]:.2f} documents/s; by worker: "
+                          f"{dict(split)}", flush=True)
+                    app.extensions["vanban.batch"].close()
+                finally:
+                    control.close()
+                    stop(workers)
+            print(f"RATIO celery 2 workers / 1 worker = {rates[2] / rates[1]:.2f}   "
+                  f"(on {os.cpu_count()} cores)")
+        finally:
+            stop([redis])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=200, help="documents in the inline batch")
+    parser.add_argument("--payload", default=str(ROOT / "schemas/examples/ke_hoach.json"))
+    parser.add_argument("--warmup", type=int, default=6)
+    parser.add_argument("--floor-runs", type=int, default=20)
+    parser.add_argument("--celery", action="store_true", help="also 2 Celery workers vs 1")
+    parser.add_argument("--celery-n", type=int, default=100)
+    parser.add_argument("--no-inline", action="store_true", help="only the --celery part")
+    args = parser.parse_args()
+    base = json.loads(Path(args.payload).read_text(encoding="utf-8"))
+    if not args.no_inline:
+        inline(args, base)
+    if args.celery:
+        celery(args, base)
+
+
+if __name__ == "__main__":
+    main()

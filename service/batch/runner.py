@@ -1,0 +1,200 @@
+"""Runs batch items: `run_item` makes one (every backend calls it), `InlineRunner` runs them on a
+few threads inside the service process, with no broker.
+
+A bad item fails alone: its validation errors (or the public message of whatever else went
+wrong) are stored with it and the batch goes on. Only a fault of the batch itself, such as an
+output that cannot be written, stops the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+from service.batch.envelope import BatchRequest
+from service.batch.store import Claim, Job, JobStore, owner_id
+from service.errors import ConverterBusy, ConverterUnavailable, ValidationError, VanbanError
+from service.pipeline import Pipeline
+
+log = logging.getLogger("vanban.batch")
+
+# The converter busy or restarting is the service's state, not the item's fault: the item waits
+# and goes again, up to this many tries in all.
+MAX_ATTEMPTS = 5
+RETRY_DELAY = 2.0
+WRITE_FAILED = ("Không ghi được kết quả của lô (ổ đĩa đầy hoặc không có quyền ghi); "
+                "hãy báo quản trị.")
+
+# Runner tokens alive in this process: an owner with our pid but another token is a runner
+# that was closed (or a process before a restart that happened to get our pid).
+_LIVE_TOKENS: set[str] = set()
+
+
+class Runner(Protocol):
+    """What the web layer and the command line need of a backend."""
+
+    store: JobStore
+
+    def start(self) -> None:
+        """Take up the unfinished batches found in the store."""
+
+    def submit(self, request: BatchRequest) -> Job:
+        """Store a batch and have its items made; returns at once."""
+
+    def close(self) -> None:
+        """Stop taking items (those being made finish or are redone after a restart)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str                  # done | failed | retry
+    retry_in: float = 0.0       # for retry: seconds before the item is due again
+
+
+def run_item(store: JobStore, pipeline: Pipeline, claim: Claim,
+             worker: str | None = None) -> Outcome:
+    """Make one claimed item and record what happened to it in the store."""
+    try:
+        output = pipeline.generate(claim.payload, claim.format)
+    except ValidationError as exc:
+        store.fail(claim, {"fields": exc.fields}, worker)
+        return Outcome("failed")
+    except (ConverterBusy, ConverterUnavailable) as exc:
+        if claim.attempts < MAX_ATTEMPTS:
+            delay = float(getattr(exc, "retry_after", RETRY_DELAY))
+            log.info("batch %s item %d: %s; again in %g s", claim.job_id, claim.index,
+                     exc.code, delay)
+            store.release(claim, delay)
+            return Outcome("retry", delay)
+        store.fail(claim, {"message": exc.public}, worker)
+        return Outcome("failed")
+    except VanbanError as exc:
+        log.warning("batch %s item %d: %s: %s", claim.job_id, claim.index, exc.code, exc.detail)
+        store.fail(claim, {"message": exc.public}, worker)
+        return Outcome("failed")
+    except Exception:           # a bug met by one document must not stop the other 999
+        log.exception("batch %s item %d: unexpected error", claim.job_id, claim.index)
+        store.fail(claim, {"message": VanbanError.public}, worker)
+        return Outcome("failed")
+    try:
+        store.write_output(claim, output.content)
+    except OSError as exc:
+        log.error("batch %s: cannot write item %d: %s", claim.job_id, claim.index, exc)
+        store.fail_job(claim.job_id, WRITE_FAILED)
+        return Outcome("failed")
+    store.finish(claim, output.filename, output.filename_utf8, worker)
+    return Outcome("done")
+
+
+def owner_alive(owner: str) -> bool:
+    """Whether the local owner `host:pid:token` may still be making its items."""
+    try:
+        _host, pid_text, token = owner.split(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return token in _LIVE_TOKENS
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True             # someone else's process now has that pid: cannot tell; wait
+    return True
+
+
+class InlineRunner:
+    """`workers` threads that take items from the store until none is left, then end; a new
+    batch (or one found unfinished at start) wakes them again."""
+
+    def __init__(self, store: JobStore, pipeline: Pipeline, workers: int) -> None:
+        self.store = store
+        self.pipeline = pipeline
+        self.workers = max(1, workers)
+        # Without a converter, PDF batches are left for a runner that has one (this service
+        # restarted with PDF off, or a test app on a real store) rather than failed.
+        self.formats = ("docx", "pdf") if pipeline.converter is not None else ("docx",)
+        self.token = uuid.uuid4().hex
+        self.owner = owner_id(self.token)
+        self._lock = threading.Condition()
+        self._alive = 0
+        self._wakeups = 0           # bumped on every wake, so a thread never sleeps past new work
+        self._closed = False
+        self._threads: list[threading.Thread] = []
+        _LIVE_TOKENS.add(self.token)
+
+    def start(self) -> None:
+        reclaimed = self.store.reclaim_local(owner_alive)
+        unfinished = self.store.unfinished()
+        if reclaimed or unfinished:
+            log.info("resuming %d unfinished batch(es); %d item(s) were cut short",
+                     len(unfinished), reclaimed)
+        if unfinished:
+            self.wake()
+
+    def submit(self, request: BatchRequest) -> Job:
+        job = self.store.create(request)
+        self.wake()
+        return job
+
+    def wake(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._wakeups += 1
+            self._lock.notify_all()
+            while self._alive < self.workers:
+                self._alive += 1
+                thread = threading.Thread(target=self._loop, name=f"vanban-batch-{self._alive}",
+                                          daemon=True)   # a service stopping does not wait
+                self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+                thread.start()
+
+    def _loop(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    if self._closed:
+                        return
+                    seen = self._wakeups
+                try:
+                    got = self.store.claim_next(self.owner, self.formats)
+                    if isinstance(got, Claim):
+                        run_item(self.store, self.pipeline, got)
+                        continue
+                except Exception:   # the store unreachable for a moment: try again shortly
+                    log.exception("batch runner: store error")
+                    got = time.time() + RETRY_DELAY
+                with self._lock:
+                    if self._closed or (got is None and self._wakeups == seen):
+                        return
+                    if self._wakeups == seen:
+                        self._lock.wait(timeout=max(0.0, got - time.time()))
+        finally:
+            self.store.close()
+            with self._lock:
+                self._alive -= 1
+                self._lock.notify_all()
+
+    def idle(self) -> bool:
+        with self._lock:
+            return self._alive == 0
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no thread is working (every batch finished); False on timeout."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._alive == 0, timeout)
+
+    def close(self, timeout: float = 30.0) -> None:
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+        for thread in self._threads:
+            thread.join(timeout)
+        _LIVE_TOKENS.discard(self.token)
