@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from flask_smorest import Api
 
@@ -12,7 +10,7 @@ from service import batch
 from service.config import Settings
 from service.pipeline import PdfConverter, Pipeline
 from service.render.docx import DocxRenderer
-from service.web import batches, documents, errors, form, health
+from service.web import batches, documents, errors, form, health, observability
 
 
 def create_app(settings: Settings | None = None, *,
@@ -37,7 +35,7 @@ def create_app(settings: Settings | None = None, *,
     )
     app.json.ensure_ascii = False
     app.extensions["vanban.settings"] = settings
-    logging.getLogger("vanban").setLevel(logging.INFO)
+    observability.configure_logging()
 
     if converter is None and settings.pdf_enabled:
         from service.convert import create_converter  # LibreOffice only when PDF is on
@@ -55,5 +53,6 @@ def create_app(settings: Settings | None = None, *,
     batch.init_app(app)                 # the batch runner; takes up unfinished batches
     app.register_blueprint(health.blp)
     form.init_app(app)                  # the clerk's page at /
+    observability.init_app(app)         # request ids, JSON logs, /metrics
     errors.init_app(app)
     return app

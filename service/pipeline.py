@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,6 +27,7 @@ class PdfConverter(Protocol):
 class Output:
     content: bytes
     format: str                 # "docx" | "pdf"
+    type: str                   # the document type's registry key
     filename: str               # ASCII-safe, with extension
     filename_utf8: str          # with diacritics, for Content-Disposition filename*
 
@@ -38,6 +40,7 @@ class Pipeline:
     def __init__(self, renderer: DocxRenderer, converter: PdfConverter | None = None) -> None:
         self.renderer = renderer
         self.converter = converter
+        self.observers: list[Callable[[Output], None]] = []   # e.g. metrics, told of each output
 
     def document(self, payload: Any) -> Document:
         """Validate and build the document model (raises ValidationError naming each field)."""
@@ -54,5 +57,8 @@ class Pipeline:
             from service.convert import PdfOptions  # the PDF stack loads only when asked for
 
             content = self.converter.to_pdf(content, PdfOptions(pdfa=pdfa))
-        return Output(content, fmt, f"{document.filename}.{fmt}",
-                      f"{document.filename_utf8}.{fmt}")
+        output = Output(content, fmt, document.type, f"{document.filename}.{fmt}",
+                        f"{document.filename_utf8}.{fmt}")
+        for observe in self.observers:
+            observe(output)
+        return output
