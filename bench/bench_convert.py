@@ -1,23 +1,29 @@
-"""Benchmark DOCX → PDF on one 3-page kế hoạch: cold soffice vs the warm pool vs the UNO floor.
+"""Benchmark DOCX → PDF on one 3-page kế hoạch: cold soffice vs the service vs the UNO floor.
 
-One run, one document, every number against a baseline from the same run:
+One run, one document (the DOCX the service renders from schemas/examples/ke_hoach.json), every
+number against a baseline from the same run:
   (a) cold   `soffice --headless --convert-to pdf`, a new process per document;
-  (b) HTTP   the service's PDF endpoint (added by the web side, reusing measure());
+  (b) HTTP   the service's PDF endpoint, `POST /v1/documents?format=pdf` with that payload, on
+             gunicorn started from gunicorn.conf.py as in production (pool of one per core);
+             it renders the DOCX from JSON, converts it, and stamps the metadata;
   (c) floor  bare UNO load-and-export on an already running soffice (no pool, no queue);
   pool       SofficePool.to_pdf called directly;
 and, when the `unoserver` package is importable, unoserver's XML-RPC client → server → soffice.
-Then the throughput of 2 concurrent clients against 1, and the RSS of this process plus its
-soffice processes at conversion 100 (and 1,000 with --long).
+(b), (c) and the pool are timed turn about, so the machine's noise falls on all of them alike.
+Then the throughput of 2 concurrent clients against 1, over HTTP and on the pool directly, and
+the RSS of this process plus its soffice processes at conversion 100 (and 1,000 with --long).
 
-    .venv/bin/python bench/bench_convert.py [DOCX] [--runs N] [--long] [--no-unoserver]
+    .venv/bin/python bench/bench_convert.py [DOCX] [--runs N] [--long] [--no-unoserver] [--no-http]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import importlib.util
 import io
+import json
 import os
 import shutil
 import socket
@@ -28,7 +34,7 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +47,7 @@ from service.convert.soffice import remove_ipc_socket  # noqa: E402
 
 FONTS_CONF = ROOT / "fonts" / "fonts.conf"
 EMBED = ["EmbedStandardFonts=true"]
+PAYLOAD = ROOT / "schemas" / "examples" / "ke_hoach.json"
 
 
 @dataclass
@@ -87,6 +94,16 @@ def measure_interleaved(variants: dict[str, Callable[[], object]], n: int, *,
             fn()
             seconds[label].append(time.perf_counter() - started)
     return [report(label, times) for label, times in seconds.items()]
+
+
+def service_docx(payload: dict) -> bytes:
+    """The DOCX the service returns for `payload` (what its PDF endpoint converts)."""
+    from service.pipeline import Pipeline
+    from service.render.docx import DocxRenderer
+
+    settings = Settings()
+    renderer = DocxRenderer(settings.templates_dir, settings.fonts_dir)
+    return Pipeline(renderer).generate(payload, "docx").content
 
 
 def plan_docx() -> bytes:
@@ -187,17 +204,21 @@ def bench_cold(docx: bytes, runs: int, work: Path) -> Result:
 
 # -- (c) floor and the pool, on the same soffice -------------------------------------------------
 
-def bench_floor_and_pool(pool: SofficePool, docx: bytes, runs: int) -> tuple[Result, Result]:
+def bench_floor_and_pool(pool: SofficePool, docx: bytes, runs: int,
+                         http: Callable[[], object] | None = None) -> list[Result]:
     """The floor is the bare UNO load-and-export the pool's own process does (no queue, no
-    task thread, no metadata); timed turn about with pool.to_pdf on that same process."""
+    task thread, no metadata); timed turn about with pool.to_pdf on that same process and,
+    given `http`, with the service's PDF endpoint (its own gunicorn and soffice processes)."""
     [process] = pool.supervisor.workers
     bridge = process._bridge
     assert bridge is not None
-    floor, warm = measure_interleaved({
+    variants: dict[str, Callable[[], object]] = {
         "(c) floor: UNO load+export, running soffice": lambda: bridge.to_pdf(docx),
         "pool.to_pdf": lambda: pool.to_pdf(docx),
-    }, runs)
-    return floor, warm
+    }
+    if http is not None:
+        variants["(b) HTTP POST ?format=pdf, gunicorn"] = http
+    return measure_interleaved(variants, runs)
 
 
 # -- unoserver --------------------------------------------------------------------------------
@@ -260,6 +281,165 @@ def bench_unoserver(pool: SofficePool, docx: bytes, runs: int, work: Path) -> li
         remove_ipc_socket((work / "unoserver-profile").as_uri())
 
 
+# -- (b) the service over HTTP on gunicorn ---------------------------------------------------
+
+class Service:
+    """A gunicorn serving the app, started from gunicorn.conf.py as in production."""
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+        self.process, self.port, self.log = process, port, log
+
+    @property
+    def worker_pids(self) -> list[int]:
+        return children(self.process.pid)
+
+    def soffice_pids(self) -> list[int]:
+        """The pool's soffice.bin processes: children of the gunicorn workers."""
+        return [pid for worker in self.worker_pids for pid in children(worker)
+                if _argv0(pid).endswith("soffice.bin")]
+
+    def rss(self) -> int:
+        """Master, workers and their soffice processes, in bytes."""
+        pids = [self.process.pid, *self.worker_pids, *self.soffice_pids()]
+        return sum(rss(pid) for pid in pids)
+
+    def client(self) -> Client:
+        return Client(self.port)
+
+
+class Client:
+    """One keep-alive HTTP connection, as an e-office system's client pool would hold."""
+
+    def __init__(self, port: int, timeout: float = 120) -> None:
+        self.port, self.timeout = port, timeout
+        self.connection: http.client.HTTPConnection | None = None
+
+    def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        for attempt in (1, 2):          # a kept-alive connection the server closed: reconnect
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port,
+                                                             timeout=self.timeout)
+            try:
+                self.connection.request("POST", path, body,
+                                        {"Content-Type": "application/json"})
+                response = self.connection.getresponse()
+                data = response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.close()
+                return response.status, data
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def get(self, path: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is `pid`, read from /proc."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+def _argv0(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+@contextlib.contextmanager
+def gunicorn(work: Path, *, pool_size: int | None = None, workers: int = 1,
+             env: dict[str, str] | None = None, ready_timeout: float = 120) -> Iterator[Service]:
+    """`gunicorn -c gunicorn.conf.py "service:create_app()"` on a free loopback port, ready
+    (/readyz 200) when yielded; SIGTERM and wait on the way out. Development settings (no API
+    keys, no rate limit), its batch store and logs under `work`."""
+    port = _free_port()
+    log = work / f"gunicorn-{port}.log"
+    environ = {**os.environ, "VANBAN_BIND": f"127.0.0.1:{port}", "VANBAN_WORKERS": str(workers),
+               "VANBAN_POOL_SIZE": str(pool_size or os.cpu_count() or 1),
+               "VANBAN_ENV": "development", "VANBAN_AUTH_ENABLED": "false",
+               "VANBAN_RATE_LIMIT": "", "VANBAN_ACCESS_LOG": "",
+               "VANBAN_BATCH_DB": str(work / "var" / "jobs.sqlite3"),
+               "VANBAN_BATCH_OUTPUT_DIR": str(work / "var" / "batches"), **(env or {})}
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
+             "service:create_app()"],
+            cwd=ROOT, env=environ, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file)
+    service = Service(process, port, log)
+    try:
+        started = time.monotonic()
+        while True:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if service.client().get("/readyz") == 200:
+                    break
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
+            if time.monotonic() - started > ready_timeout:
+                raise RuntimeError(f"gunicorn not ready in {ready_timeout:g} s")
+            time.sleep(0.2)
+        yield service
+    finally:
+        if process.poll() is None:
+            process.send_signal(15)
+        try:
+            process.wait(90)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def http_throughput(service: Service, body: bytes, clients: int, per_client: int) -> float:
+    """PDFs per second with `clients` threads, each on its own connection, posting
+    `per_client` times."""
+    errors: list[str] = []
+
+    def client() -> None:
+        connection = service.client()
+        try:
+            for _ in range(per_client):
+                status, data = connection.post("/v1/documents?format=pdf", body)
+                if status != 200 or not data.startswith(b"%PDF-"):
+                    errors.append(f"{status}: {data[:200]!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[0]}")
+    return clients * per_client / elapsed
+
+
 # -- the pool: latency, concurrency, memory ---------------------------------------------------
 
 def throughput(pool: SofficePool, docx: bytes, clients: int, per_client: int) -> float:
@@ -311,34 +491,70 @@ def memory_at(pool: SofficePool, docx: bytes, marks: list[int]) -> dict[int, tup
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("docx", nargs="?", type=Path, help="a DOCX (default: a built kế hoạch)")
+    parser.add_argument("docx", nargs="?", type=Path,
+                        help="a DOCX for (a), (c) and the pool (default: the service's render of "
+                             "schemas/examples/ke_hoach.json, which (b) posts)")
     parser.add_argument("--runs", type=int, default=20, help="measured runs per warm variant")
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--long", action="store_true", help="memory up to 1,000 conversions")
     parser.add_argument("--no-unoserver", action="store_true")
+    parser.add_argument("--no-http", action="store_true", help="leave out (b), gunicorn")
     args = parser.parse_args()
 
-    docx = args.docx.read_bytes() if args.docx else plan_docx()
+    payload = json.loads(PAYLOAD.read_text(encoding="utf-8"))
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    docx = args.docx.read_bytes() if args.docx else service_docx(payload)
     work = Path(tempfile.mkdtemp(prefix="vanban-bench-"))
+    cores = os.cpu_count() or 1
     try:
-        print(f"DOCX: {len(docx)} bytes; {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}")
+        print(f"DOCX: {len(docx)} bytes; {cores} cores; load {os.getloadavg()[0]:.2f}")
         print("latency (one client):")
         cold = bench_cold(docx, args.cold_runs, work)
+        http_result = None
         with contextlib.closing(SofficePool(Settings(pool=PoolSettings(size=1))).start()) as one:
             pdf = one.to_pdf(docx)
             print(f"  PDF: {len(pdf)} bytes, {page_count(pdf)} pages")
-            floor, warm = bench_floor_and_pool(one, docx, args.runs)
+            if args.no_http:
+                floor, warm = bench_floor_and_pool(one, docx, args.runs)
+            else:
+                started = time.perf_counter()
+                with gunicorn(work, pool_size=cores) as service:
+                    print(f"  (gunicorn with a pool of {cores} ready in "
+                          f"{time.perf_counter() - started:.1f} s, port {service.port})")
+                    client = service.client()
+
+                    def post() -> None:
+                        status, data = client.post("/v1/documents?format=pdf", body)
+                        if status != 200 or not data.startswith(b"%PDF-"):
+                            raise RuntimeError(f"HTTP {status}: {data[:300]!r}")
+
+                    status, served = client.post("/v1/documents?format=pdf", body)
+                    print(f"  HTTP PDF: {status}, {len(served)} bytes, {page_count(served)} pages")
+                    floor, warm, http_result = bench_floor_and_pool(one, docx, args.runs, post)
+                    client.close()
+
+                    per_client = max(args.runs, 10)
+                    one_client = http_throughput(service, body, 1, per_client)
+                    two_clients = http_throughput(service, body, 2, per_client)
+                    http_ratio = two_clients / one_client
+                    service_rss = service.rss()
             unoserver = [] if args.no_unoserver else bench_unoserver(one, docx, args.runs, work)
 
         started = time.perf_counter()
-        pool = SofficePool(Settings(pool=PoolSettings(size=os.cpu_count() or 1))).start()
+        pool = SofficePool(Settings(pool=PoolSettings(size=cores))).start()
         print(f"  (pool of {pool.supervisor.size} up in {time.perf_counter() - started:.1f} s)")
         try:
-            print("ratios:")
-            print(f"  pool / floor            {warm.median / floor.median:6.2f}   (goal for HTTP "
-                  "(b) / floor: <= 1.25)")
-            print(f"  cold / pool             {cold.median / warm.median:6.2f}   (goal for cold "
-                  "/ (b): >= 8)")
+            print("ratios (medians, same turns):")
+            print(f"  pool / floor            {warm.median / floor.median:6.2f}")
+            if http_result is not None:
+                verdict = "ok" if http_result.median <= 1.25 * floor.median else "MISSED"
+                print(f"  (b) HTTP / (c) floor    {http_result.median / floor.median:6.2f}   "
+                      f"(goal <= 1.25: {verdict}; (b) - (c) = "
+                      f"{(http_result.median - floor.median) * 1000:.1f} ms)")
+                verdict = "ok" if cold.median >= 8 * http_result.median else "MISSED"
+                print(f"  (a) cold / (b) HTTP     {cold.median / http_result.median:6.2f}   "
+                      f"(goal >= 8: {verdict})")
+            print(f"  (a) cold / pool         {cold.median / warm.median:6.2f}")
             if unoserver:
                 *variants, same_turns = unoserver
                 for result in variants:
@@ -346,11 +562,15 @@ def main() -> None:
                           "   (same turns)")
 
             print("concurrency:")
+            if http_result is not None:
+                verdict = "ok" if http_ratio >= 1.7 else "MISSED"
+                print(f"  HTTP: 1 client {one_client:5.2f}/s, 2 clients {two_clients:5.2f}/s: "
+                      f"ratio {http_ratio:4.2f} (goal >= 1.7: {verdict}); service + soffice RSS "
+                      f"{service_rss / 2**20:.0f} MiB")
             per_client = max(args.runs, 10)
             one = throughput(pool, docx, 1, per_client)
             two = throughput(pool, docx, 2, per_client)
-            print(f"  1 client {one:5.2f}/s, 2 clients {two:5.2f}/s: ratio {two / one:4.2f} "
-                  "(goal >= 1.7)")
+            print(f"  pool: 1 client {one:5.2f}/s, 2 clients {two:5.2f}/s: ratio {two / one:4.2f}")
 
             print("memory, service + soffice RSS (2 clients; planned restart every "
                   f"{pool.supervisor.restart_after} conversions per process):")

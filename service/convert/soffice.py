@@ -128,7 +128,11 @@ class SofficeProcess:
         assert self.run_dir is not None
         if self._killed:
             raise ConverterUnavailable(detail=f"{self.label}: killed while starting")
-        env = dict(os.environ, FONTCONFIG_FILE=str(self.fonts_conf))
+        # Its temp files go in the run dir too, so even a soffice killed with -9 leaves none
+        # behind once stop() removes that dir.
+        tmp = self.run_dir / "tmp"
+        tmp.mkdir(exist_ok=True)
+        env = dict(os.environ, FONTCONFIG_FILE=str(self.fonts_conf), TMPDIR=str(tmp))
         accept = f"socket,host={HOST},port={port},tcpNoDelay=1;urp;StarOffice.ComponentContext"
         command = [self.binary, "--headless", "--invisible", "--nocrashreport", "--nodefault",
                    "--nologo", "--nofirststartwizard", "--norestore", "--nolockcheck",

@@ -1,16 +1,21 @@
-"""`gunicorn "service:create_app()"` serves DOCX and PDF over HTTP and leaves nothing behind."""
+"""`gunicorn -c gunicorn.conf.py "service:create_app()"` serves DOCX and PDF over HTTP, reloads on
+SIGHUP without losing a request, and leaves no soffice behind: not after SIGTERM, not after a
+reload, not after a worker is killed outright."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pymupdf
@@ -33,11 +38,41 @@ def processes_under(path: Path) -> list[str]:
     for proc in Path("/proc").iterdir():
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if ") Z " in (proc / "stat").read_text():
+                continue                # a zombie is dead; its parent just has not reaped it
         except OSError:
             continue
         if str(path) in cmdline:
             found.append(cmdline)
     return found
+
+
+def children(pid: int) -> list[int]:
+    """Pids whose parent is `pid`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie (a killed process stays one until its parent, or init, reaps it)."""
+    try:
+        return ") Z " not in Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+
+
+def soffice_of(worker: int) -> list[int]:
+    return [pid for pid in children(worker)
+            if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"soffice.bin")]
 
 
 def request(url: str, payload: dict | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -51,27 +86,68 @@ def request(url: str, payload: dict | None = None) -> tuple[int, dict[str, str],
         return err.code, dict(err.headers), err.read()
 
 
-def test_gunicorn_serves_docx_and_pdf_then_stops_clean(tmp_path):
-    port = free_port()
-    env = {**os.environ, "TMPDIR": str(tmp_path), "VANBAN_POOL_SIZE": "1",
-           "VANBAN_BIND": f"127.0.0.1:{port}", "VANBAN_WORKERS": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
+def wait_until(condition, seconds: float, message: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.1)
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen[bytes], base: str, tmp: Path) -> None:
+        self.process, self.base, self.tmp = process, base, tmp
+
+    @property
+    def workers(self) -> list[int]:
+        return children(self.process.pid)
+
+    def wait_ready(self, seconds: float = 90) -> None:
+        deadline = time.monotonic() + seconds
         while True:
             try:
-                status, _, _ = request(f"{base}/readyz")
+                status, _, _ = request(f"{self.base}/readyz")
                 if status == 200:
-                    break
+                    return
             except (urllib.error.URLError, ConnectionError):
                 pass
-            assert time.monotonic() < deadline, "service not ready in 90 s"
-            assert server.poll() is None, server.stderr.read().decode()[-2000:]
+            assert time.monotonic() < deadline, f"service not ready in {seconds} s"
+            assert self.process.poll() is None, self.process.stderr.read().decode()[-2000:]
             time.sleep(0.3)
-        assert processes_under(tmp_path), "the pool's soffice runs under the worker"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=90)
+
+
+@contextlib.contextmanager
+def gunicorn(tmp_path: Path, **env: str) -> Iterator[Server]:
+    """gunicorn with one worker and a one-process pool; every file it makes under tmp_path."""
+    port = free_port()
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    environ = {**os.environ, "TMPDIR": str(tmp), "VANBAN_POOL_SIZE": "1",
+               "VANBAN_BIND": f"127.0.0.1:{port}", "VANBAN_WORKERS": "1",
+               "VANBAN_BATCH_DB": str(tmp_path / "var" / "jobs.sqlite3"),
+               "VANBAN_BATCH_OUTPUT_DIR": str(tmp_path / "var" / "batches"),
+               "VANBAN_ACCESS_LOG": "", **env}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:create_app()"],
+        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = Server(process, f"http://127.0.0.1:{port}", tmp)
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+    wait_until(lambda: not processes_under(tmp), 10, "soffice left running after shutdown")
+    assert not any(tmp.iterdir()), f"left behind: {list(tmp.iterdir())}"
+
+
+def test_gunicorn_serves_docx_and_pdf_then_stops_clean(tmp_path):
+    with gunicorn(tmp_path) as server:
+        assert processes_under(server.tmp), "the pool's soffice runs under the worker"
+        base = server.base
 
         status, headers, body = request(f"{base}/v1/documents", example("cong_van"))
         assert status == 200 and body[:2] == b"PK"
@@ -86,11 +162,64 @@ def test_gunicorn_serves_docx_and_pdf_then_stops_clean(tmp_path):
 
         status, _, body = request(f"{base}/v1/documents", {"type": "ke_hoach"})
         assert status == 422 and "issuer" in json.loads(body)["error"]["fields"]
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
-    deadline = time.monotonic() + 10
-    while processes_under(tmp_path) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not processes_under(tmp_path), "soffice left running after shutdown"
-    assert not any(tmp_path.iterdir()), "profile directories left behind"
+    # gunicorn() checked on the way out: no soffice, no profile directory, nothing in TMPDIR.
+
+
+def test_sighup_reloads_without_losing_a_request_or_leaving_soffice(tmp_path):
+    with gunicorn(tmp_path) as server:
+        [old_worker] = server.workers
+        old_soffice = soffice_of(old_worker)
+        assert len(old_soffice) == 1
+
+        statuses: list[int | str] = []
+        stop = threading.Event()
+
+        def client() -> None:               # a steady stream of requests across the reload
+            kinds = [("docx", "cong_van"), ("pdf", "ke_hoach")]
+            n = 0
+            while not stop.is_set() and n < 200:
+                fmt, name = kinds[n % 2]
+                try:
+                    status, _, _ = request(f"{server.base}/v1/documents?format={fmt}",
+                                           example(name))
+                except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
+                    status = f"{type(e).__name__}: {e}"
+                statuses.append(status)
+                n += 1
+
+        thread = threading.Thread(target=client)
+        thread.start()
+        try:
+            wait_until(lambda: len(statuses) >= 4, 30, "no requests served before the reload")
+            server.process.send_signal(signal.SIGHUP)
+            wait_until(lambda: server.workers and old_worker not in server.workers, 60,
+                       "the old worker did not stop after SIGHUP")
+            [new_worker] = server.workers
+            wait_until(lambda: len(soffice_of(new_worker)) == 1, 60, "new worker has no pool")
+            before = len(statuses)
+            wait_until(lambda: len(statuses) >= before + 4, 30, "no requests after the reload")
+        finally:
+            stop.set()
+            thread.join(90)
+        assert statuses and all(s == 200 for s in statuses), statuses
+        assert not any(alive(pid) for pid in old_soffice), "the old worker's soffice runs on"
+        # Only the new worker's soffice remains: one profile directory, not two.
+        wait_until(lambda: len(processes_under(server.tmp)) == 1, 10,
+                   f"soffice of the old worker left running: {processes_under(server.tmp)}")
+        assert len(list(server.tmp.glob("vanban-soffice-*"))) == 1
+
+
+def test_a_worker_killed_outright_leaves_no_soffice(tmp_path):
+    """SIGKILL (the OOM killer, or gunicorn after graceful_timeout) gives the worker no chance
+    to stop its pool: the master's child_exit hook kills what it left and removes its profile."""
+    with gunicorn(tmp_path) as server:
+        [worker] = server.workers
+        [orphan] = soffice_of(worker)
+        os.kill(worker, signal.SIGKILL)
+        wait_until(lambda: not alive(orphan), 15, "the killed worker's soffice is still running")
+        server.wait_ready()                  # the master forked a new worker with a new pool
+        [new_worker] = server.workers
+        assert new_worker != worker and len(soffice_of(new_worker)) == 1
+        assert len(list(server.tmp.glob("vanban-soffice-*"))) == 1, "orphan profile left"
+        status, _, body = request(f"{server.base}/v1/documents?format=pdf", example("to_trinh"))
+        assert status == 200 and body[:5] == b"%PDF-"
