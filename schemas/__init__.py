@@ -7,20 +7,24 @@ from typing import Any
 from marshmallow import ValidationError as _MarshmallowError
 
 from schemas.document import DocumentSchema
+from schemas.fields import Limits, using
 from schemas.registry import TYPES, DocType, resolve
 from service.errors import ValidationError
 
-__all__ = ["TYPES", "DocType", "DocumentSchema", "flatten_errors", "resolve", "validate"]
+__all__ = ["TYPES", "DocType", "DocumentSchema", "Limits", "flatten_errors", "resolve",
+           "validate"]
 
 _SCHEMA = DocumentSchema()
 
 
-def validate(payload: Any) -> dict:
-    """Check a decoded JSON payload against the v1 contract; every problem reported at once."""
+def validate(payload: Any, limits: Limits | None = None) -> dict:
+    """Check a decoded JSON payload against the v1 contract, within `limits` (the contract's
+    defaults when None); every problem reported at once."""
     if not isinstance(payload, dict):
         raise ValidationError({"_payload": ["Dữ liệu phải là một đối tượng JSON."]})
     try:
-        return _SCHEMA.load(payload)
+        with using(limits):
+            return _SCHEMA.load(payload)
     except _MarshmallowError as exc:
         raise ValidationError(flatten_errors(exc.messages)) from exc
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validates_schema,
+)
 
 from schemas.fields import (
     Code,
@@ -16,12 +24,15 @@ from schemas.fields import (
     Nested,
     Number,
     Text,
+    deeper_than,
     length,
+    limit,
+    max_nesting,
     one_of,
 )
 from schemas.registry import ALIASES, TYPES, resolve
 
-MAX_DEPTH = 6
+MAX_DEPTH = 6       # the default of settings.limits.depth (VANBAN_LIMITS_DEPTH)
 SIGNER_MODES = ["TM", "KT", "Q", "TL", "TUQ"]
 URGENCY = ["khan", "thuong_khan", "hoa_toc"]
 SECRECY = ["mat", "toi_mat", "tuyet_mat"]
@@ -112,8 +123,8 @@ class Body(fields.Field):
         "null": "Không được để trống (null).",
         "empty": "Nội dung không được để trống.",
     }
-    _text = Text(multiline=True, max_length=500_000)
-    _blocks = List(Block(), validate=length(5000))
+    _text = Text(multiline=True, max_length="body_chars")
+    _blocks = List(Block(), validate=length("blocks"))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, str):
@@ -126,7 +137,8 @@ class Body(fields.Field):
 
 
 def _children() -> List:
-    return List(Block(metadata={"oneOf": _BLOCK_REFS}), load_default=list, validate=length(1000))
+    return List(Block(metadata={"oneOf": _BLOCK_REFS}), load_default=list,
+                validate=length("children"))
 
 
 class HeadingBlock(StrictSchema):
@@ -136,12 +148,12 @@ class HeadingBlock(StrictSchema):
 
 
 class TextBlock(StrictSchema):
-    text = Text(required=True, max_length=20_000)
+    text = Text(required=True, max_length="block_chars")
     label = Text(load_default=None, max_length=30)
 
 
 class ItemBlock(StrictSchema):
-    item = Text(required=True, max_length=20_000)
+    item = Text(required=True, max_length="block_chars")
     label = Text(load_default=None, max_length=30)
     children = _children()
 
@@ -149,18 +161,21 @@ class ItemBlock(StrictSchema):
 class BulletItem(fields.Field):
     """A bullet: its text, or {text, children} when sub-bullets (+) follow it."""
 
-    default_error_messages = {"invalid": "Mỗi ý phải là chuỗi hoặc đối tượng {text, children}."}
+    # Doubled braces: marshmallow formats its messages (make_error), and {text, children} is
+    # no placeholder.
+    default_error_messages = {"invalid": "Mỗi ý phải là chuỗi hoặc đối tượng {{text, children}}.",
+                              "null": "Không được để trống (null)."}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict:
         if isinstance(value, str):
-            return {"text": Text(max_length=20_000).deserialize(value), "children": []}
+            return {"text": Text(max_length="block_chars").deserialize(value), "children": []}
         if isinstance(value, dict):
             return BULLET_ITEM.load(value)
         raise self.make_error("invalid")
 
 
 class BulletWithChildren(StrictSchema):
-    text = Text(required=True, max_length=20_000)
+    text = Text(required=True, max_length="block_chars")
     children = _children()
 
 
@@ -169,20 +184,20 @@ class BulletsBlock(StrictSchema):
         {"type": "string"},
         {"type": "object", "required": ["text"], "properties": {
             "text": {"type": "string"}, "children": {"type": "array", "items": {}}}}]}),
-        required=True, validate=length(1000, 1))
+        required=True, validate=length("children", 1))
     label = Text(load_default=None, max_length=5)
 
 
 class ArticleBlock(StrictSchema):
-    article = Text(required=True, max_length=20_000)
+    article = Text(required=True, max_length="block_chars")
     label = Text(load_default=None, max_length=30)
     children = _children()
 
 
 class TableSpec(StrictSchema):
-    columns = List(Text(max_length=500), required=True, validate=length(20, 1))
-    rows = List(List(Text(max_length=5000, allow_blank=True)), load_default=list,
-                validate=length(2000))
+    columns = List(Text(max_length=500), required=True, validate=length("table_columns", 1))
+    rows = List(List(Text(max_length="cell_chars", allow_blank=True)), load_default=list,
+                validate=length("table_rows"))
     widths = List(fields.Float(validate=lambda w: w > 0), load_default=None, allow_none=True)
 
     @validates_schema
@@ -239,7 +254,7 @@ class DocumentSchema(StrictSchema):
         "description": "Nội dung: danh sách khối, hoặc văn bản dán từ Word (I., 1., a), -, +, "
                        "Điều N. cho cấu trúc)",
         "oneOf": [{"type": "string"}, {"type": "array", "items": {"oneOf": _BLOCK_REFS}}]})
-    recipients = List(Text(max_length=500), load_default=list, validate=length(500),
+    recipients = List(Text(max_length=500), load_default=list, validate=length("recipients"),
                       metadata={"description": "Nơi nhận"})
     archive = Text(load_default=None, allow_none=True, max_length=200,
                    metadata={"description": "Lưu: VT, …"})
@@ -268,10 +283,19 @@ class DocumentSchema(StrictSchema):
                     errors[name] = ["Chỉ dùng cho quyết định."]
         if data.get("unit_code") and doc_type.abbrev is not None:
             errors["unit_code"] = ["Chỉ dùng cho công văn (ký hiệu <cơ quan>-<đơn vị>)."]
-        if isinstance(data.get("body"), list) and _depth(data["body"]) > MAX_DEPTH:
-            errors["body"] = [f"Nội dung lồng quá {MAX_DEPTH} cấp."]
+        depth = limit("depth")
+        if isinstance(data.get("body"), list) and _depth(data["body"]) > depth:
+            errors["body"] = [f"Nội dung lồng quá {depth} cấp."]
         if errors:
             raise ValidationError(errors)
+
+    @pre_load
+    def _not_too_deep(self, data: Any, **kwargs: Any) -> Any:
+        # Blocks are read recursively, so a body nested hundreds deep would exhaust the stack
+        # before the depth rule below could speak: measure the raw JSON first, iteratively.
+        if isinstance(data, dict) and deeper_than(data.get("body"), max_nesting()):
+            raise ValidationError({"body": [f"Nội dung lồng quá {limit('depth')} cấp."]})
+        return data
 
     @post_load
     def _canonical_type(self, data: dict, **kwargs: Any) -> dict:

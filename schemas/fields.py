@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 # Characters XML 1.0 cannot carry: they would corrupt the DOCX, so they are refused (422).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -18,6 +22,62 @@ MESSAGES = {
     "validator_failed": "Giá trị không hợp lệ.",
     "invalid": "Sai kiểu dữ liệu.",
 }
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The payload's configurable sizes (`settings.limits`, VANBAN_LIMITS_*); the defaults are
+    the v1 contract's. Short fields (names, codes, trích yếu) keep fixed lengths: they must fit
+    the printed layout, whatever a server allows."""
+
+    body_chars: int = 500_000       # a body sent as pasted text
+    block_chars: int = 20_000       # one text, item, article or bullet
+    blocks: int = 5000              # blocks in the body's top level
+    children: int = 1000            # children of one block, bullets of one bullets block
+    depth: int = 6                  # levels of blocks inside blocks
+    recipients: int = 500           # nơi nhận entries
+    table_rows: int = 2000
+    table_columns: int = 20
+    cell_chars: int = 5000
+
+
+# The limits in force while a payload is checked; `using(limits)` sets them for one check.
+# A context variable rather than schema state: the schemas are built once, at import.
+LIMITS: ContextVar[Limits] = ContextVar("vanban_limits", default=Limits())  # noqa: B039 (frozen)
+
+
+@contextmanager
+def using(limits: Limits | None) -> Iterator[Limits]:
+    token = LIMITS.set(limits or Limits())
+    try:
+        yield LIMITS.get()
+    finally:
+        LIMITS.reset(token)
+
+
+def limit(name: str) -> int:
+    """The named limit in force now (a field of Limits)."""
+    return getattr(LIMITS.get(), name)
+
+
+def deeper_than(value: Any, levels: int) -> bool:
+    """True when JSON `value` nests lists and objects more than `levels` deep. Iterative, so a
+    hostile payload cannot exhaust the stack here, as it would in any recursive reader."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > levels:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def max_nesting(limits: Limits | None = None) -> int:
+    """How deep a payload's raw JSON may nest: a block level takes two (object, children list),
+    a table or bullets a few more; generous, yet far below what would exhaust the stack."""
+    return 4 * (limits or LIMITS.get()).depth + 8
 
 
 class _Vietnamese:
@@ -41,8 +101,9 @@ class Text(_Vietnamese, fields.String):
         "too_long": "Dài quá {max} ký tự.",
     }
 
-    def __init__(self, *, multiline: bool = False, max_length: int = 2000,
+    def __init__(self, *, multiline: bool = False, max_length: int | str = 2000,
                  allow_blank: bool = False, **kwargs: Any) -> None:
+        """`max_length` is a number of characters, or the name of a configurable Limits field."""
         super().__init__(**kwargs)
         self.multiline = multiline
         self.max_length = max_length
@@ -61,8 +122,9 @@ class Text(_Vietnamese, fields.String):
             text = " ".join(text.split())
         if not text and not self.allow_blank:
             raise self.make_error("blank")
-        if len(text) > self.max_length:
-            raise self.make_error("too_long", max=self.max_length)
+        most = limit(self.max_length) if isinstance(self.max_length, str) else self.max_length
+        if len(text) > most:
+            raise self.make_error("too_long", max=most)
         return text
 
 
@@ -142,6 +204,29 @@ def one_of(choices: list[str]) -> validate.OneOf:
     return validate.OneOf(choices, error="Phải là một trong: {choices}.")
 
 
-def length(max_items: int, min_items: int = 0) -> validate.Length:
+def length(max_items: int | str, min_items: int = 0) -> validate.Validator:
+    """A list's length: at most `max_items`, a number or the name of a configurable limit."""
+    if isinstance(max_items, str):
+        return LimitedLength(max_items, min_items)
     return validate.Length(min=min_items, max=max_items,
                            error=f"Số phần tử phải từ {min_items} đến {max_items}.")
+
+
+class LimitedLength(validate.Validator):
+    """Like validate.Length, with `max` read from the limits in force (so the OpenAPI
+    description, which reads `min`/`max`/`equal`, shows the limit the server applies)."""
+
+    equal = None
+
+    def __init__(self, name: str, min_items: int = 0) -> None:
+        self.name = name
+        self.min = min_items
+
+    @property
+    def max(self) -> int:
+        return limit(self.name)
+
+    def __call__(self, value: Any) -> Any:
+        if not self.min <= len(value) <= self.max:
+            raise ValidationError(f"Số phần tử phải từ {self.min} đến {self.max}.")
+        return value

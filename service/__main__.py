@@ -38,12 +38,18 @@ FAILED, NOT_STARTED, INTERRUPTED = 1, 2, 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["hash-key"]:        # its own options: service/auth.py
+        from service.auth import hash_key_command
+
+        return hash_key_command(argv[1:])
     parser = argparse.ArgumentParser(prog="vanban", description=(
         "Văn bản hành chính theo NĐ30 từ JSON. Lệnh batch: tạo nhiều văn bản một lần."))
     commands = parser.add_subparsers(dest="command", required=True)
     batch = commands.add_parser("batch", help="tạo một lô văn bản vào một thư mục", description=(
         "INPUT: tệp JSON (danh sách văn bản, hoặc {base, rows}), hoặc CSV/XLSX kèm --base. "
         "Chạy lại cùng lệnh thì bỏ qua các văn bản đã tạo."))
+    commands.add_parser("hash-key", help="tạo khóa API mới và in dòng cấu hình mã băm của nó")
     batch.add_argument("input", type=Path, metavar="INPUT")
     batch.add_argument("--out", type=Path, required=True, metavar="DIR",
                        help="thư mục kết quả (tạo nếu chưa có)")

@@ -6,11 +6,12 @@ from flask import Flask
 from flask_smorest import Api
 
 from schemas.document import BLOCKS, DocumentSchema
+from schemas.fields import using as limits_in_force
 from service import batch
 from service.config import Settings
 from service.pipeline import PdfConverter, Pipeline
 from service.render.docx import DocxRenderer
-from service.web import batches, documents, errors, form, health, observability
+from service.web import auth, batches, documents, errors, form, health, observability
 
 
 def create_app(settings: Settings | None = None, *,
@@ -42,17 +43,19 @@ def create_app(settings: Settings | None = None, *,
 
         converter = create_converter(settings)
     renderer = DocxRenderer(settings.templates_dir, settings.fonts_dir)
-    app.extensions["vanban.pipeline"] = Pipeline(renderer, converter)
+    app.extensions["vanban.pipeline"] = Pipeline(renderer, converter, limits=settings.limits)
 
-    api = Api(app)
-    api.spec.components.schema("Document", schema=DocumentSchema)
-    for name, schema in BLOCKS.items():
-        api.spec.components.schema(f"{name.capitalize()}Block", schema=type(schema))
-    api.register_blueprint(documents.blp)
-    api.register_blueprint(batches.blp)
+    with limits_in_force(settings.limits):  # so /openapi.json states the configured limits
+        api = Api(app)
+        api.spec.components.schema("Document", schema=DocumentSchema)
+        for name, schema in BLOCKS.items():
+            api.spec.components.schema(f"{name.capitalize()}Block", schema=type(schema))
+        api.register_blueprint(documents.blp)
+        api.register_blueprint(batches.blp)
     batch.init_app(app)                 # the batch runner; takes up unfinished batches
     app.register_blueprint(health.blp)
     form.init_app(app)                  # the clerk's page at /
     observability.init_app(app)         # request ids, JSON logs, /metrics
+    auth.init_app(app)                  # API keys, the form's login, rate limits (after ids)
     errors.init_app(app)
     return app

@@ -1,7 +1,8 @@
 """Settings: one frozen object read from VANBAN_* environment variables.
 
 The rule is mechanical: `settings.pool.size` ↔ `VANBAN_POOL_SIZE`, `settings.max_request_bytes`
-↔ `VANBAN_MAX_REQUEST_BYTES`. Every bad variable is reported at once, by name.
+↔ `VANBAN_MAX_REQUEST_BYTES`. Every bad variable is reported at once, by name. A field whose
+metadata has a "production" value takes that as its default when `VANBAN_ENV=production`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from schemas.fields import Limits as LimitSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,33 +57,58 @@ class BatchSettings:
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    """API keys and the form's login (README, "Security"). Keys are kept as SHA-256 hashes:
+    `VANBAN_AUTH_KEYS` is `name:sha256hex,…`; `VANBAN_AUTH_KEYS_FILE` has `name sha256hex`
+    lines. `python -m service hash-key` makes a key and its line."""
+
+    enabled: bool = field(default=False, metadata={"production": True})
+    keys: str = field(default="", repr=False)
+    keys_file: str = ""
+    open_metrics: bool = True       # /metrics without a key: Prometheus scrapes in-cluster
+    session_hours: float = 8.0      # a clerk's login lasts a working day
+    secure_cookie: bool = field(default=False, metadata={"production": True})  # HTTPS only
+
+
+@dataclass(frozen=True)
 class Settings:
+    env: str = field(default="development", metadata={"choices": ("development", "production")})
     templates_dir: Path = ROOT / "templates"
     fonts_dir: Path = ROOT / "fonts"
     max_request_bytes: int = 2 * 1024 * 1024
     pdf_enabled: bool = True        # start the converter pool with the app
     pool: PoolSettings = field(default_factory=PoolSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    secret_key: str = field(default="", repr=False)    # signs the form's session cookie
+    rate_limit: str = field(default="", metadata={"production": "120/minute"})  # "" = none
+    rate_limit_storage: str = "memory://"   # per process; redis://… to share across machines
+    limits: LimitSettings = field(default_factory=LimitSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         env = os.environ if env is None else env
         problems: list[str] = []
-        values = _read(cls, "VANBAN_", env, problems)
+        production = env.get("VANBAN_ENV", "").strip().lower() == "production"
+        values = _read(cls, "VANBAN_", env, problems, production)
         if problems:
             raise SettingsError("; ".join(problems))
         return dataclasses.replace(cls(**values), **overrides)
 
 
-def _read(klass: type, prefix: str, env: Mapping[str, str], problems: list[str]) -> dict:
+def _read(klass: type, prefix: str, env: Mapping[str, str], problems: list[str],
+          production: bool = False) -> dict:
     values: dict[str, Any] = {}
     for f in dataclasses.fields(klass):
         name = prefix + f.name.upper()
         default = f.default_factory() if f.default is dataclasses.MISSING else f.default
         if dataclasses.is_dataclass(default):
-            values[f.name] = type(default)(**_read(type(default), name + "_", env, problems))
+            values[f.name] = type(default)(
+                **_read(type(default), name + "_", env, problems, production))
             continue
         if name not in env:
+            if production and "production" in f.metadata:
+                values[f.name] = f.metadata["production"]
             continue
         raw = env[name]
         try:

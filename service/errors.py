@@ -7,6 +7,10 @@
     │       ├── UploadTooLarge   a spreadsheet over its limit, packed or unpacked (zip bomb)
     │       └── BatchTooLarge    more documents in one batch than allowed
     ├── ValidationError          the payload breaks the contract; carries {field path: [messages]}
+    ├── AccessError              the caller may not do this now
+    │   ├── Unauthenticated      no API key, or one the service does not know
+    │   ├── Forbidden            authenticated, but the request is refused (a cross-site form)
+    │   └── RateLimited          over the per-key rate limit; retry after `retry_after` seconds
     ├── RenderError              a template failed to render (a server-side fault)
     ├── UnsupportedFormatError   the requested output format is not offered
     └── ConversionError          DOCX → PDF failed
@@ -78,6 +82,40 @@ class ValidationError(VanbanError):
     def __init__(self, fields: dict[str, list[str]], *, detail: str | None = None) -> None:
         self.fields = fields
         super().__init__(detail=detail or f"invalid fields: {', '.join(sorted(fields))}")
+
+
+class AccessError(VanbanError):
+    code = "access_denied"
+    public = "Không được phép truy cập."
+
+
+class Unauthenticated(AccessError):
+    """401: `challenge` is the WWW-Authenticate header (RFC 6750)."""
+
+    code = "unauthorized"
+    public = ("Cần khóa API hợp lệ: gửi header Authorization: Bearer <khóa> "
+              "hoặc X-API-Key: <khóa>.")
+
+    def __init__(self, public: str | None = None, *, detail: str | None = None,
+                 invalid: bool = False) -> None:
+        # A wrong key is told apart from none, as RFC 6750 §3.1 asks; which key is never said.
+        self.challenge = 'Bearer realm="vanban"' + (', error="invalid_token"' if invalid else "")
+        super().__init__(public, detail=detail)
+
+
+class Forbidden(AccessError):
+    code = "forbidden"
+    public = "Yêu cầu bị từ chối: không được gửi từ trang của dịch vụ này."
+
+
+class RateLimited(AccessError):
+    code = "rate_limited"
+    public = "Gửi quá nhiều yêu cầu; vui lòng thử lại sau ít giây."
+
+    def __init__(self, public: str | None = None, *, detail: str | None = None,
+                 retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(public, detail=detail)
 
 
 class RenderError(VanbanError):

@@ -37,14 +37,16 @@ class Output:
 
 
 class Pipeline:
-    def __init__(self, renderer: DocxRenderer, converter: PdfConverter | None = None) -> None:
+    def __init__(self, renderer: DocxRenderer, converter: PdfConverter | None = None, *,
+                 limits: schemas.Limits | None = None) -> None:
         self.renderer = renderer
         self.converter = converter
+        self.limits = limits            # settings.limits: payload sizes; None = the contract's
         self.observers: list[Callable[[Output], None]] = []   # e.g. metrics, told of each output
 
     def document(self, payload: Any) -> Document:
         """Validate and build the document model (raises ValidationError naming each field)."""
-        return build(schemas.validate(payload))
+        return build(schemas.validate(payload, self.limits))
 
     def generate(self, payload: Any, fmt: str = "docx", *, pdfa: bool = False) -> Output:
         if fmt not in MEDIA_TYPES:

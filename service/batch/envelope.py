@@ -20,12 +20,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from schemas.fields import deeper_than
 from service.errors import BatchTooLarge, ValidationError
 
 FORMATS = ("docx", "pdf")
 _KEYS = {"items", "base", "rows", "format", "merged_pdf", "name_column"}
 # A column whose header starts with this is a note (or a file name) and never fills the base.
 NOTE_PREFIX = "_"
+# Levels of lists and objects a batch may nest. Items are copied and stored recursively, so a
+# hostile envelope must stop here; real ones nest about 20 deep (an item's body at its limit).
+MAX_NESTING = 100
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ def parse(data: Any, *, max_items: int) -> BatchRequest:
     or BatchTooLarge when there are more than `max_items` documents."""
     if not isinstance(data, Mapping):
         raise ValidationError({"_batch": ["Dữ liệu phải là một đối tượng JSON."]})
+    if deeper_than(data, MAX_NESTING):
+        raise ValidationError({"_batch": [f"Dữ liệu lồng nhau quá {MAX_NESTING} cấp."]},
+                              detail="batch nested too deep")
     problems: dict[str, list[str]] = {}
 
     def problem(path: str, message: str) -> None:

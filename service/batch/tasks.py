@@ -57,7 +57,8 @@ class WorkerState:
                     converter = create_converter(settings)
                 self._store = JobStore(settings.batch)
                 self._pipeline = Pipeline(
-                    DocxRenderer(settings.templates_dir, settings.fonts_dir), converter)
+                    DocxRenderer(settings.templates_dir, settings.fonts_dir), converter,
+                    limits=settings.limits)
                 self.owner = owner_id(uuid.uuid4().hex)
                 self._pid = os.getpid()
             assert self._store is not None and self._pipeline is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, send_file, url_for
@@ -10,8 +9,8 @@ from flask_smorest import Blueprint
 
 from service.batch import envelope, results, runner_of, sheets
 from service.config import Settings
-from service.errors import UnsupportedFormatError, ValidationError
-from service.web.documents import read_json
+from service.errors import PayloadError, UnsupportedFormatError, ValidationError
+from service.web.documents import parse_json, read_json
 
 blp = Blueprint("batches", __name__, description="Lô văn bản: nhiều văn bản trong một yêu cầu")
 
@@ -79,9 +78,10 @@ def create_batch() -> Response:
 def _from_upload(settings: Settings) -> dict[str, Any]:
     """A multipart request as the JSON envelope: the file's rows, the base from its field."""
     problems: dict[str, list[str]] = {}
-    for key in sorted(set(request.form) - _FORM_FIELDS):
+    # A part without a name comes as the key None; it is named "" here, an unknown field.
+    for key in sorted({name or "" for name in request.form} - _FORM_FIELDS):
         problems[key] = ["Trường không có trong yêu cầu tạo lô (kiểm tra chính tả)."]
-    for key in sorted(set(request.files) - {"file", "base"}):
+    for key in sorted({name or "" for name in request.files} - {"file", "base"}):
         problems[key] = ["Chỉ gửi một tệp bảng tính ở trường file."]
     upload = request.files.get("file")
     if upload is None:
@@ -94,9 +94,9 @@ def _from_upload(settings: Settings) -> dict[str, Any]:
         problems["base"] = ["Thiếu văn bản mẫu (JSON)."]
     else:
         try:
-            data["base"] = json.loads(base_text)
-        except json.JSONDecodeError as exc:
-            problems["base"] = [f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno})."]
+            data["base"] = parse_json(base_text)
+        except PayloadError as exc:
+            problems["base"] = [exc.public]
     if "format" in request.form:
         data["format"] = request.form["format"].strip().lower()
     if "merged_pdf" in request.form:

@@ -18,6 +18,9 @@ STATUS: list[tuple[type[errors.VanbanError], int]] = [
     (errors.PayloadTooLarge, 413),
     (errors.PayloadError, 400),
     (errors.ValidationError, 422),
+    (errors.Unauthenticated, 401),
+    (errors.Forbidden, 403),
+    (errors.RateLimited, 429),
     (errors.UnsupportedFormatError, 406),
     (errors.ConverterBusy, 503),
     (errors.ConverterUnavailable, 503),
@@ -47,16 +50,24 @@ def error_response(code: str, message: str, status: int, **extra: object) -> Res
     return response
 
 
+def response_for(exc: errors.VanbanError) -> Response:
+    """The response for one of our errors: its status from the table, the one shape, and the
+    headers its status calls for."""
+    status = status_of(exc)
+    (log.error if status >= 500 else log.info)("%s: %s", exc.code, exc.detail)
+    extra = {"fields": exc.fields} if isinstance(exc, errors.ValidationError) else {}
+    response = error_response(exc.code, exc.public, status, **extra)
+    if isinstance(exc, errors.ConverterBusy | errors.RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, errors.Unauthenticated):
+        response.headers["WWW-Authenticate"] = exc.challenge
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(errors.VanbanError)
     def _vanban(exc: errors.VanbanError) -> Response:
-        status = status_of(exc)
-        (log.error if status >= 500 else log.info)("%s: %s", exc.code, exc.detail)
-        extra = {"fields": exc.fields} if isinstance(exc, errors.ValidationError) else {}
-        response = error_response(exc.code, exc.public, status, **extra)
-        if isinstance(exc, errors.ConverterBusy):
-            response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+        return response_for(exc)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge) -> Response:

@@ -7,13 +7,19 @@ dotted paths (`signer.name`, `to.2`) → the inputs they came from. A JSON file 
 is sent to the pipeline as it is (it does not fill the form: a JSON body may hold blocks,
 tables and fields the form has no inputs for).
 
-Batch upload (issue 4, part 2: a spreadsheet + a base, progress bar, ZIP) is not here yet; it
-belongs on this page as its own section once POST /v1/batches exists, see form.html.
+Its section "tạo hàng loạt" (POST /lo) makes a batch (mail merge) through the batch runner, as
+POST /v1/batches does: the base is the document filled in above (the same translation) or an
+uploaded JSON, the rows come from a CSV or XLSX whose first row holds field paths. The base is
+checked first, less whatever a column fills, so a missing trích yếu is said once, beside its
+input, rather than once per row. `/lo/<id>` shows the progress (batch.js polls GET
+/v1/batches/{id}; without JS the page refreshes itself), each failed row by its spreadsheet row
+number, and the links to the ZIP and the merged PDF.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
 import json
 import logging
@@ -23,20 +29,35 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from schemas import TYPES
+from service.batch import envelope, runner_of, sheets
+from service.batch.store import write_atomic
+from service.config import Settings
 from service.errors import (
+    BatchNotFound,
     PayloadError,
     UnsupportedFormatError,
+    UploadTooLarge,
     ValidationError,
     VanbanError,
 )
 from service.pipeline import Pipeline
 from service.web import preview
-from service.web.documents import file_response
+from service.web.documents import JsonRefused, file_response, loads_strict
 from service.web.errors import status_of
 
 log = logging.getLogger("vanban.web.form")
@@ -91,8 +112,13 @@ LABELS: dict[str, str] = {
     "signer_name": "Họ và tên người ký",
     "format": "Định dạng tệp",
     "payload_file": "Tệp JSON",
+    "sheet": "Bảng tính (CSV hoặc XLSX)",
+    "base_file": "Tệp JSON mẫu (không bắt buộc)",
+    "name_column": "Cột đặt tên tệp",
+    "merged_pdf": "Gộp một tệp PDF để in",
 }
-TEXT_INPUTS = tuple(name for name in LABELS if name != "payload_file")
+FILE_INPUTS = ("payload_file", "sheet", "base_file")
+TEXT_INPUTS = tuple(name for name in LABELS if name not in FILE_INPUTS)
 DEFAULT_FORMAT = "docx"
 
 CSRF_COOKIE = "vanban_form"
@@ -336,16 +362,19 @@ def pipeline() -> Pipeline:
 
 def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
          summary: list[Problem] | None = None, preview_png: bytes | None = None,
-         preview_note: str | None = None, status: int = 200) -> tuple[str, int]:
+         preview_note: str | None = None, status: int = 200,
+         batch_refused: bool = False) -> tuple[str, int]:
     """The form, filled with `values`, with errors beside their inputs and a summary on top."""
     pdf_enabled = pipeline().converter is not None
     html = render_template(
         "form.html", values=values, errors=errors or {}, summary=summary or [],
         labels=LABELS, type_names=TYPE_NAMES, only_for=ONLY_FOR, mode_names=MODE_NAMES,
         signer_levels=SIGNER_LEVELS, pdf_enabled=pdf_enabled, csrf_token=csrf_token(),
+        batch_refused=batch_refused,
         preview_png=base64.b64encode(preview_png).decode() if preview_png else None,
         preview_note=preview_note or (None if pdf_enabled else PDF_OFF),
-        max_mb=max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000))
+        max_mb=max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000),
+        max_rows=settings().batch.max_items)
     return html, status
 
 
@@ -417,18 +446,241 @@ def read_upload(upload: FileStorage | None) -> Any:
         raise PayloadError("Hãy chọn một tệp JSON trước khi bấm “Tạo từ tệp JSON”.")
     raw = upload.read()
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return loads_strict(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise PayloadError("Tệp phải là văn bản JSON mã hóa UTF-8.", detail=str(exc)) from exc
     except json.JSONDecodeError as exc:
         raise PayloadError(f"Tệp không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).",
                            detail=str(exc)) from exc
+    except JsonRefused as exc:          # nested past the stack, a key twice, NaN …
+        raise PayloadError(f"Tệp JSON không dùng được: {exc}", detail=str(exc)) from exc
 
 
 @blp.errorhandler(RequestEntityTooLarge)
 def too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
     # The request was not read, so there are no values to give back; say what the limit is.
+    if request.endpoint == "form.batch":
+        message = (f"Dữ liệu gửi lên vượt quá {size_text(batch_limit())} nên chưa được đọc. "
+                   "Các ô đã điền không giữ lại được. Hãy chia bảng tính "
+                   "thành nhiều tệp nhỏ hơn.")
+        return page({"format": DEFAULT_FORMAT}, errors={"sheet": [message]},
+                    summary=[Problem(LABELS["sheet"], message, "f-sheet")], status=413,
+                    batch_refused=True)
     limit = max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000)
     message = (f"Dữ liệu gửi lên vượt quá {limit} MB nên chưa được đọc. Hãy gửi tệp nhỏ hơn, "
                "hoặc chia nội dung thành nhiều văn bản.")
     return page({"format": DEFAULT_FORMAT}, summary=[Problem("Biểu mẫu", message)], status=413)
+
+
+# --- Tạo hàng loạt: a batch from a spreadsheet and a base ---------------------------------------
+
+ROWS_FILE = "form-rows.json"    # beside the batch's documents: each item's spreadsheet row
+BATCH_INPUTS = ("sheet", "base_file", "name_column", "merged_pdf", "format")
+_OWN_PATH = {name: path for path, name in _BY_PATH.items()} | {"signer_mode_2": "signer.on_behalf",
+                                                                "signer_of_1": "signer.on_behalf",
+                                                                "signer_of_2": "signer.on_behalf"}
+_ENVELOPE_INPUT = {"format": "format", "merged_pdf": "merged_pdf", "name_column": "name_column",
+                   "rows": "sheet", "base": "base_file"}
+NO_SHEET = "Hãy chọn tệp bảng tính (CSV hoặc XLSX) trước khi bấm “Tạo hàng loạt”."
+NO_ROWS = ("Bảng tính chỉ có dòng tiêu đề, chưa có dòng nào để tạo văn bản. Dòng đầu là tên "
+           "trường, mỗi dòng sau là một văn bản.")
+MERGE_NEEDS_PDF = "Chỉ gộp được thành một tệp PDF khi chọn định dạng PDF ở trên."
+
+
+def settings() -> Settings:
+    return current_app.extensions["vanban.settings"]
+
+
+def batch_limit() -> int:
+    """A batch post may carry a spreadsheet as large as the batch API takes, plus the document
+    fields the form always sends (so a sheet just over its limit is named, not the request)."""
+    return settings().batch.max_request_bytes + (current_app.config["MAX_CONTENT_LENGTH"] or 0)
+
+
+def covered(path: str, columns: set[str]) -> bool:
+    """Whether a column of the sheet sets this path, a part of it, or all of it."""
+    return any(path == c or path.startswith(c + ".") or c.startswith(path + ".")
+               for c in columns)
+
+
+class BatchRefused(Exception):
+    """What is wrong with a batch post, by input; the page shows each beside its input."""
+
+    def __init__(self, errors: dict[str, list[str]], summary: list[Problem],
+                 status: int = 422) -> None:
+        super().__init__(sorted(errors))
+        self.errors, self.summary, self.status = errors, summary, status
+
+
+@blp.post("/lo")
+def batch() -> Response | tuple[str, int]:
+    # The batch's own limit, before anything is read (as POST /v1/batches does).
+    request.max_content_length = batch_limit()
+    values = {name: request.form.get(name, "") for name in (*TEXT_INPUTS, "date_blank")}
+    if not csrf_ok():
+        log.info("batch form refused: CSRF token missing or wrong")
+        return page(values, summary=[Problem("Biểu mẫu", CSRF_REFUSED)], status=400)
+    try:
+        job_id = start_batch(values)
+    except BatchRefused as exc:
+        return page(values, errors=exc.errors, summary=exc.summary, status=exc.status,
+                    batch_refused=True)
+    except VanbanError as exc:              # the queue (Celery) unreachable, the store failing
+        status = status_of(exc)
+        (log.error if status >= 500 else log.info)("batch form: %s: %s", exc.code, exc.detail)
+        return page(values, summary=[Problem("Máy chủ", exc.public)], status=status)
+    return redirect(url_for("form.batch_status", job_id=job_id), code=303)
+
+
+def start_batch(values: dict[str, str]) -> str:
+    """Read the sheet and the base, check them, submit the batch; its id. Every problem found
+    is raised at once as BatchRefused."""
+    problems: dict[str, list[str]] = {}
+    unplaced: list[Problem] = []            # base errors with no input of their own
+    statuses: list[int] = []
+
+    def refuse(name: str, message: str, status: int = 422) -> None:
+        problems.setdefault(name, []).append(message)
+        statuses.append(status)
+
+    fmt = values["format"] or DEFAULT_FORMAT
+    merged = values["merged_pdf"] == "1"
+    if merged and fmt != "pdf":
+        refuse("merged_pdf", MERGE_NEEDS_PDF)
+    if fmt == "pdf" and settings().batch.backend == "inline" and pipeline().converter is None:
+        refuse("format", UnsupportedFormatError("Máy chủ này chưa bật xuất PDF; hãy chọn "
+                                                "DOCX.").public, 406)
+
+    rows: list[dict[str, Any]] | None = None
+    upload = request.files.get("sheet")
+    if upload is None or not upload.filename:
+        refuse("sheet", NO_SHEET, 400)
+    else:
+        data = upload.read()
+        limit = settings().batch.max_request_bytes
+        try:
+            if len(data) > limit:
+                raise UploadTooLarge(f"Bảng tính lớn quá {size_text(limit)}; hãy chia thành "
+                                     "nhiều tệp nhỏ hơn.")
+            rows = sheets.read_rows(upload.filename, data, max_rows=settings().batch.max_items,
+                                    max_unpacked=settings().batch.max_sheet_bytes)
+        except PayloadError as exc:         # unreadable, unsafe, too large, too many rows
+            refuse("sheet", exc.public, status_of(exc))
+        if rows == []:
+            refuse("sheet", NO_ROWS)
+
+    t: Translation | None = None
+    base_upload = request.files.get("base_file")
+    if base_upload is not None and base_upload.filename:
+        try:
+            base = read_upload(base_upload)
+        except PayloadError as exc:
+            refuse("base_file", exc.public, 400)
+            base = None
+        if base is not None and not isinstance(base, dict):
+            refuse("base_file", "Tệp JSON mẫu phải là một văn bản (đối tượng JSON {…}).")
+    else:
+        t = translate(request.form)
+        base = t.payload
+
+    if rows and isinstance(base, dict):
+        # A base may leave out what every row fills (signer.name, number…): only the rest counts.
+        columns = {key for row in rows for key in row if not key.startswith(envelope.NOTE_PREFIX)}
+        fields = {path: messages for path, messages in contract_errors(base).items()
+                  if not covered(path, columns)}
+        if t is not None:
+            own = {name: messages for name, messages in t.errors.items()
+                   if not covered(_OWN_PATH.get(name, name), columns)}
+            by_input, listed = place_errors(fields, Translation(t.payload, own, t.lines,
+                                                                t.levels))
+            for name, messages in by_input.items():
+                for message in messages:
+                    refuse(name, message)
+            unplaced.extend(p for p in listed if p.anchor is None)
+            if unplaced:
+                statuses.append(422)
+        else:
+            for path, messages in fields.items():
+                for message in messages:
+                    refuse("base_file", f"{path_label(path)}: {message}")
+
+    data_in: dict[str, Any] = {"base": base, "rows": rows, "format": fmt, "merged_pdf": merged}
+    if values["name_column"].strip():
+        data_in["name_column"] = values["name_column"].strip()
+    batch_in: envelope.BatchRequest | None = None
+    if not problems and not unplaced:
+        try:
+            batch_in = envelope.parse(data_in, max_items=settings().batch.max_items)
+        except ValidationError as exc:
+            for path, messages in exc.fields.items():
+                for message in messages:
+                    refuse(_ENVELOPE_INPUT.get(path.split(".")[0], "sheet"), message)
+        except PayloadError as exc:
+            refuse("sheet", exc.public, status_of(exc))
+    if batch_in is None or rows is None:
+        summary = [Problem(LABELS[name], m, anchor(name)) for name in LABELS
+                   for m in problems.get(name, [])]
+        raise BatchRefused(problems, summary + unplaced, max(statuses))
+
+    job = runner_of(current_app).submit(batch_in)
+    # Which sheet row each item came from, for the status page (the store keeps no note columns).
+    names = [row.get(data_in.get("name_column", "")) for row in rows]
+    note = {"rows": [row.get(sheets.ROW_KEY) for row in rows],
+            "names": [None if n is None else str(n) for n in names]}
+    write_atomic(runner_of(current_app).store.job_dir(job.id) / ROWS_FILE,
+                 json.dumps(note, ensure_ascii=False).encode())
+    log.info("batch form: batch %s of %d rows", job.id, len(rows))
+    return job.id
+
+
+def size_text(size: int) -> str:
+    return f"{size // 1_000_000} MB" if size >= 1_000_000 else f"{max(1, size // 1000)} KB"
+
+
+def anchor(name: str) -> str:
+    return "f-format-docx" if name == "format" else f"f-{name}"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One failed document of a batch: where it came from, and what was wrong."""
+
+    where: str
+    messages: list[str]
+
+
+def row_errors(job_id: str) -> list[RowError]:
+    """The batch's failed items, each named by its spreadsheet row (when the form made it)."""
+    store = runner_of(current_app).store
+    note: dict[str, list[Any]] = {}
+    with contextlib.suppress(OSError, ValueError):  # from the API: items by their position
+        note = json.loads((store.job_dir(job_id) / ROWS_FILE).read_text(encoding="utf-8"))
+    rows, names = note.get("rows", []), note.get("names", [])
+    out = []
+    for error in store.errors(job_id):
+        index = error["index"]
+        where = (f"Dòng {rows[index]}" if index < len(rows) and rows[index]
+                 else f"Văn bản {index + 1}")
+        if index < len(names) and names[index]:
+            where += f" ({names[index]})"
+        messages = [f"{path_label(path)}: {m}" for path, ms in error.get("fields", {}).items()
+                    for m in ms]
+        if "message" in error:
+            messages.append(error["message"])
+        out.append(RowError(where, messages))
+    return out
+
+
+@blp.get("/lo/<job_id>")
+def batch_status(job_id: str) -> tuple[str, int]:
+    """The batch's progress; when it is over, its errors by row and its downloads."""
+    try:
+        job = runner_of(current_app).store.job(job_id)
+    except BatchNotFound:
+        return render_template("batch.html", job=None), 404
+    return render_template(
+        "batch.html", job=job, errors=row_errors(job_id),
+        status_url=url_for("batches.batch_status", job_id=job_id),
+        result_url=url_for("batches.batch_result", job_id=job_id),
+        merged_url=url_for("batches.batch_merged", job_id=job_id) if job.merged_pdf else None,
+    ), 200
