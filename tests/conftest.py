@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -66,3 +68,26 @@ def docx_lines(document: docx.document.Document) -> list[str]:
 
     out.extend(walk(document.element.body))
     return out
+
+
+def batch_settings(root: Path, **batch: Any) -> Settings:
+    """DOCX-only settings with the job store and outputs under `root`."""
+    settings = Settings.from_env({}, pdf_enabled=False)
+    batch = {"db": root / "jobs.sqlite3", "output_dir": root / "out", **batch}
+    return dataclasses.replace(settings, batch=dataclasses.replace(settings.batch, **batch))
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """make_app(**batch settings, converter=None) → an app on this test's job store; its runner
+    is closed after the test."""
+    apps: list[Flask] = []
+
+    def make(converter: Any = None, settings: Settings | None = None, **batch: Any) -> Flask:
+        app = create_app(settings or batch_settings(tmp_path, **batch), converter=converter)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["vanban.batch"].close(timeout=5)

@@ -40,8 +40,9 @@ from flask_limiter.util import get_remote_address
 from service.auth import KeyRing, load
 from service.config import Settings, SettingsError
 from service.errors import Forbidden, RateLimited, Unauthenticated
+from service.web import form
 from service.web.errors import response_for
-from service.web.form import CSRF_COOKIE, csrf_ok, csrf_token
+from service.web.form import csrf_ok, csrf_token
 
 log = logging.getLogger("vanban.auth")
 
@@ -251,15 +252,6 @@ def logout() -> Response | tuple[str, int]:
 
 @blp.after_request
 def _headers(response: Response) -> Response:
-    # The same double-submit CSRF cookie as the form's (service/web/form.py), set here too
-    # because the form's after_request serves only its own blueprint.
-    token = g.get("new_csrf_token")
-    if token:
-        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Lax",
-                            secure=request.is_secure, path="/")
-    if response.mimetype == "text/html":
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-            "form-action 'self'; frame-ancestors 'none'")
-    return response
+    # The login page is a clerk's page too: the same CSRF cookie and headers as the form's
+    # (the form's after_request serves only its own blueprint).
+    return form.page_headers(response)

@@ -340,6 +340,11 @@ def csrf_ok() -> bool:
 
 @blp.after_request
 def _headers(response: Response) -> Response:
+    return page_headers(response)
+
+
+def page_headers(response: Response) -> Response:
+    """The CSRF cookie a page handed out, and the headers every clerk's page carries."""
     token = g.get("new_csrf_token")
     if token:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Lax",

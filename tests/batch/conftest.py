@@ -4,14 +4,12 @@ wait for a batch and read its ZIP."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pymupdf
@@ -19,16 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
-from service.config import Settings
 from tests.conftest import docx_lines, open_docx
-
-
-def batch_settings(root: Path, **batch: Any) -> Settings:
-    """DOCX-only settings with the job store and outputs under `root`."""
-    settings = Settings.from_env({}, pdf_enabled=False)
-    batch = {"db": root / "jobs.sqlite3", "output_dir": root / "out", **batch}
-    return dataclasses.replace(settings, batch=dataclasses.replace(settings.batch, **batch))
 
 
 class TextPdfConverter:
@@ -90,22 +79,6 @@ class Gate:
                 self._allowed -= 1
             self.calls.append(payload.get("number") if isinstance(payload, dict) else None)
         return self.generate(payload, fmt, **kwargs)
-
-
-@pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """make_app(**batch settings, converter=None) → an app on this test's job store; its runner
-    is closed after the test."""
-    apps: list[Flask] = []
-
-    def make(converter: Any = None, settings: Settings | None = None, **batch: Any) -> Flask:
-        app = create_app(settings or batch_settings(tmp_path, **batch), converter=converter)
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["vanban.batch"].close(timeout=5)
 
 
 @pytest.fixture

@@ -245,7 +245,7 @@ def test_merged_pdf_of_real_documents_has_their_pages(tmp_path):
 
     from service import create_app
     from service.config import PoolSettings
-    from tests.batch.conftest import batch_settings
+    from tests.conftest import batch_settings
 
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed (scripts/install-system-deps.sh)")

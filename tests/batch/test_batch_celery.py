@@ -19,8 +19,8 @@ import pytest
 from service import create_app
 from service.batch.tasks import make_celery
 from service.config import Settings
-from tests.batch.conftest import batch_settings, docx_text, read_zip, wait_status
-from tests.conftest import ROOT, example
+from tests.batch.conftest import docx_text, read_zip, wait_status
+from tests.conftest import ROOT, batch_settings, example
 
 
 def free_port() -> int:

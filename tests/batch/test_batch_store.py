@@ -18,8 +18,8 @@ from service.batch.store import Claim, JobStore, write_atomic
 from service.config import BatchSettings, Settings, SettingsError
 from service.errors import ConverterBusy
 from service.pipeline import Pipeline
-from tests.batch.conftest import TextPdfConverter, batch_settings, gate, wait_status
-from tests.conftest import example
+from tests.batch.conftest import TextPdfConverter, gate, wait_status
+from tests.conftest import batch_settings, example
 from tests.unit.test_layering import imports
 
 BASE = example("quyet_dinh")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from service import create_app
-from tests.batch.conftest import Gate, batch_settings, docx_text, gate, read_zip
+from tests.batch.conftest import Gate, docx_text, gate, read_zip
 from tests.browser.test_form_browser import (  # also skips when chromium or playwright is absent
     SCREEN,
     browser,  # noqa: F401  (the module's browser fixture)
@@ -23,6 +23,7 @@ from tests.browser.test_form_browser import (  # also skips when chromium or pla
     shots,  # noqa: F401
     sync_api,
 )
+from tests.conftest import batch_settings
 
 ROWS = [["number", "signer.name", "_ho_ten"],
         ["41", "Nguyễn Thị Mai", "Lê Văn An"],

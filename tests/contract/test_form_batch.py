@@ -10,8 +10,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import openpyxl
@@ -20,30 +19,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
 from service.web import form
-from tests.batch.conftest import TextPdfConverter, batch_settings, docx_text, gate, read_zip
+from tests.batch.conftest import TextPdfConverter, docx_text, gate, read_zip
 from tests.conftest import example
 from tests.contract.test_form import QUYET_DINH, Page, token
 
 HEADER = ["number", "signer.name", "_ho_ten"]
 GOOD_ROWS = [["31", "Nguyễn Thị Mai", "Lê Văn An"], ["32", "Phạm Văn Hùng", "Trần Thị Bích"],
              ["33", "Đỗ Minh Tâm", "Võ Văn Cường"]]
-
-
-@pytest.fixture
-def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """make_app(converter=None, **batch settings): an app on this test's own job store."""
-    apps: list[Flask] = []
-
-    def make(converter: Any = None, **batch: Any) -> Flask:
-        app = create_app(batch_settings(tmp_path, **batch), converter=converter)
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["vanban.batch"].close(timeout=5)
 
 
 @pytest.fixture
