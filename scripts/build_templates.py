@@ -224,6 +224,16 @@ def footer(doc) -> None:
     para(right, "{{ signer.name }}", layout.SIGNER_NAME)
 
 
+def slim(doc) -> None:
+    """Keep only the styles and parts the template uses: python-docx's blank document carries
+    800 KB of built-in styles that every render would parse and write again."""
+    names = {*STYLES, *RULES, layout.TABLE_STYLE, "Normal", "Default Paragraph Font",
+             "Normal Table", "No List"}
+    ooxml.prune_styles(doc.styles.element, names)
+    ooxml.drop_relationships(doc.part, ("stylesWithEffects", "webSettings", "customXml"))
+    ooxml.drop_relationships(doc.part.package, ("thumbnail",))
+
+
 def build(doc_type: DocType) -> None:
     doc = Document()
     define_styles(doc)
@@ -233,6 +243,7 @@ def build(doc_type: DocType) -> None:
     kinh_gui(doc, doc_type)
     body(doc)
     footer(doc)
+    slim(doc)
     doc.core_properties.title = f"Mẫu {doc_type.mau}: {doc_type.name or 'CÔNG VĂN'}"
     doc.core_properties.author = ""
     doc.save(OUT / doc_type.template)

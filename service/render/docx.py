@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 from docx.document import Document as DocxDocument
@@ -56,6 +56,24 @@ class CompiledSandbox(SandboxedEnvironment):
         return compiled
 
 
+class _Template(DocxTemplate):
+    """docxtpl's template, with its tag clean-up done once per template part.
+
+    `patch_xml` rewrites the part's XML with regexes on every render, and always to the same
+    result for the same part; the results are kept, keyed by the part's XML.
+    """
+
+    _patched: ClassVar[dict[str, str]] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            if len(self._patched) >= CompiledSandbox._LIMIT:
+                self._patched.clear()
+            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+        return patched
+
+
 class DocxRenderer:
     """Renders documents with the templates of one directory; safe to share between threads."""
 
@@ -74,7 +92,7 @@ class DocxRenderer:
         return self._sources[name]
 
     def render(self, document: Document, template: str) -> bytes:
-        tpl = DocxTemplate(io.BytesIO(self.template_source(template)))
+        tpl = _Template(io.BytesIO(self.template_source(template)))
         try:
             tpl.render(template_context(document), jinja_env=self._env, autoescape=True)
         except jinja2.TemplateError as exc:

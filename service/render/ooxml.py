@@ -166,3 +166,35 @@ def move_table_to(table: Table, slot: Paragraph) -> None:
     """Put a table where a placeholder paragraph stands, and drop the placeholder."""
     slot._p.addprevious(table._tbl)
     slot._p.getparent().remove(slot._p)
+
+
+def prune_styles(styles_element, keep_names: set[str]) -> None:
+    """Drop every style not named in `keep_names` (nor a base of one), and the latent-style
+    table: a template's styles part is parsed and written on every render."""
+    by_id = {s.get(qn("w:styleId")): s for s in styles_element.findall(qn("w:style"))}
+    keep: set[str] = set()
+    pending = [sid for sid, s in by_id.items()
+               if s.find(qn("w:name")) is not None
+               and s.find(qn("w:name")).get(qn("w:val")) in keep_names]
+    while pending:
+        sid = pending.pop()
+        if sid in keep or sid not in by_id:
+            continue
+        keep.add(sid)
+        for link in ("w:basedOn", "w:next", "w:link"):
+            ref = by_id[sid].find(qn(link))
+            if ref is not None:
+                pending.append(ref.get(qn("w:val")))
+    for sid, style in by_id.items():
+        if sid not in keep:
+            styles_element.remove(style)
+    latent = styles_element.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles_element.remove(latent)
+
+
+def drop_relationships(part, reltypes: tuple[str, ...]) -> None:
+    """Unlink parts a template does not need (python-docx writes only linked parts)."""
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype.rsplit("/", 1)[-1] in reltypes:
+            part.rels.pop(rid)
