@@ -30,7 +30,9 @@ RUN PYTHON=/usr/bin/python3 scripts/install-python.sh \
     && chown vanban:vanban /app/var
 USER vanban
 
-ENV VANBAN_BIND=0.0.0.0:8000
+# The image is the production configuration: auth, secure cookies and a rate limit are on,
+# so it needs VANBAN_AUTH_KEYS (or _FILE) and VANBAN_SECRET_KEY at run time (README, Security).
+ENV VANBAN_BIND=0.0.0.0:8000 VANBAN_ENV=production
 EXPOSE 8000
 # Liveness only (/healthz: the process answers); a planned LibreOffice restart is healthy.
 # /readyz is for a load balancer deciding whether to send PDF work. The port follows VANBAN_BIND.

@@ -52,6 +52,11 @@ def create_app(settings: Settings | None = None, *,
             api.spec.components.schema(f"{name.capitalize()}Block", schema=type(schema))
         api.register_blueprint(documents.blp)
         api.register_blueprint(batches.blp)
+        if settings.auth.enabled:            # say how to send the key (service/web/auth.py)
+            api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+            api.spec.components.security_scheme(
+                "apiKey", {"type": "apiKey", "in": "header", "name": "X-API-Key"})
+            api.spec.options["security"] = [{"bearer": []}, {"apiKey": []}]
     batch.init_app(app)                 # the batch runner; takes up unfinished batches
     app.register_blueprint(health.blp)
     form.init_app(app)                  # the clerk's page at /

@@ -254,6 +254,16 @@ class JobStore:
         return [row["id"] for row in db.execute(
             "SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY created")]
 
+    def progress(self) -> dict[str, int]:
+        """Items of the batches still under way, by state (pending, running, done, failed)."""
+        db = self._read()
+        if db is None:
+            return {}
+        return {row["state"]: row["n"] for row in db.execute(
+            "SELECT items.state AS state, COUNT(*) AS n FROM items JOIN jobs "
+            "ON jobs.id = items.job_id WHERE jobs.status IN ('queued', 'running') "
+            "GROUP BY items.state")}
+
     def pending(self, job_id: str) -> list[int]:
         db = self._read()
         if db is None:

@@ -311,3 +311,11 @@ def test_no_key_and_no_hash_reaches_the_logs(log_lines):
     assert any(e.get("key_name") == "eoffice" for e in entries)      # the name is fine
     for secret in (KEY, OTHER, digest(KEY).hex(), digest(OTHER).hex(), SECRET):
         assert secret not in text
+
+
+def test_openapi_says_how_to_send_the_key(client):
+    spec = client.get("/openapi.json").json
+    assert spec["components"]["securitySchemes"] == {
+        "bearer": {"type": "http", "scheme": "bearer"},
+        "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}
+    assert spec["security"] == [{"bearer": []}, {"apiKey": []}]

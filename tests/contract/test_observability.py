@@ -68,3 +68,22 @@ def test_metrics():
     assert "vanban_converter_queue_depth 3.0" in text
     assert "vanban_converter_processes_alive 2.0" in text
     assert 'vanban_converter_restarts_total{reason="planned"} 4.0' in text
+
+
+def test_metrics_show_the_progress_of_batches_under_way(make_app):
+    from tests.batch.conftest import gate, wait_status
+
+    app = make_app()
+    held = gate(app, allowed=1)                    # one document made, the others held back
+    client = app.test_client()
+    response = client.post("/v1/batches", json={"base": example("quyet_dinh"),
+                                                 "rows": [{"number": n} for n in (1, 2, 3)]})
+    assert response.status_code == 202
+    wait_status(client, response.json["status_url"], until=lambda s: s["done"] == 1)
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'vanban_batch_items{state="done"} 1.0' in text
+    assert 'vanban_batch_items{state="failed"} 0.0' in text
+    held.allow(None)
+    wait_status(client, response.json["status_url"])
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'vanban_batch_items{state="done"} 0.0' in text   # a finished batch is no longer counted
