@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import jinja2
 from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 from docx.shared import Length, Twips
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -192,22 +193,15 @@ class DocxRenderer:
 
     def _place_tables(self, docx: DocxDocument, tables: list[Table], styles: _Styles) -> None:
         slot_id, text_id = styles.ids[layout.TABLE_SLOT], styles.ids[layout.TABLE_TEXT]
-        slots = [p for p in docx.paragraphs if p._p.style == slot_id]
+        slots = [p for p in docx.element.body.iterchildren(qn("w:p")) if p.style == slot_id]
         text_width = _text_width(docx)
         for slot, spec in zip(slots, tables, strict=True):
-            table = docx.add_table(rows=1 + len(spec.rows), cols=len(spec.columns))
-            table._tbl.tblStyle_val = styles.table_style
             shares = spec.widths or (1.0,) * len(spec.columns)
             widths = [int(text_width * s / sum(shares)) for s in shares]
-            ooxml.table_layout(table, widths)
-            ooxml.row_is_header(table.rows[0])
-            for r, (tr, values) in enumerate(zip(table._tbl.tr_lst, (spec.columns, *spec.rows),
-                                                 strict=True)):
-                for tc, value in zip(tr.tc_lst, values, strict=True):
-                    para = DocxParagraph(tc.p_lst[0], table)
-                    para._p.style = text_id
-                    para.add_run(value).bold = r == 0 or None
-            ooxml.move_table_to(table, slot)
+            table = ooxml.data_table([spec.columns, *spec.rows], widths, styles.table_style,
+                                     text_id)
+            slot.addprevious(table)
+            slot.getparent().remove(slot)
 
     def _keep_signature_with_body(self, docx: DocxDocument) -> None:
         """Nơi nhận and signature never stand alone on a page (nd30-spec §3.10)."""

@@ -11,6 +11,7 @@ from docx.shared import Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 
 def _child(parent, tag: str, *, before: tuple[str, ...] = ()):
@@ -110,12 +111,6 @@ def row_cant_split(row: _Row) -> None:
     _child(tr_pr, "w:cantSplit")
 
 
-def row_is_header(row: _Row) -> None:
-    """Repeat a data table's first row on every page it spans."""
-    tr_pr = row._tr.get_or_add_trPr()
-    _child(tr_pr, "w:tblHeader")
-
-
 def page_number_field(paragraph: Paragraph) -> None:
     """A PAGE field (nd30-spec §1: page numbers, centred in the top margin)."""
     fld = OxmlElement("w:fldSimple")
@@ -162,12 +157,6 @@ def cell_margins(table: Table) -> tuple[int, int]:
     return values[0], values[1]
 
 
-def move_table_to(table: Table, slot: Paragraph) -> None:
-    """Put a table where a placeholder paragraph stands, and drop the placeholder."""
-    slot._p.addprevious(table._tbl)
-    slot._p.getparent().remove(slot._p)
-
-
 def prune_styles(styles_element, keep_names: set[str]) -> None:
     """Drop every style not named in `keep_names` (nor a base of one), and the latent-style
     table: a template's styles part is parsed and written on every render."""
@@ -198,3 +187,44 @@ def drop_relationships(part, reltypes: tuple[str, ...]) -> None:
     for rid, rel in list(part.rels.items()):
         if rel.reltype.rsplit("/", 1)[-1] in reltypes:
             part.rels.pop(rid)
+
+
+def data_table(rows: list[tuple[str, ...]], widths: list[int], table_style: str,
+               text_style: str):
+    """A body table (w:tbl): fixed column widths, the first row bold and repeated on every
+    page, each cell one paragraph in `text_style`. Built straight in lxml: python-docx's
+    cell-by-cell API costs milliseconds per cell."""
+
+    def sub(parent, tag: str, **attrs: str):
+        element = etree.SubElement(parent, qn(tag))
+        for name, value in attrs.items():
+            element.set(qn(f"w:{name}"), value)
+        return element
+
+    tbl = OxmlElement("w:tbl")
+    pr = sub(tbl, "w:tblPr")
+    sub(pr, "w:tblStyle", val=table_style)
+    sub(pr, "w:tblW", w=str(sum(widths)), type="dxa")
+    sub(pr, "w:tblLayout", type="fixed")
+    sub(pr, "w:tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1",
+        lastColumn="0", noHBand="0", noVBand="1")
+    grid = sub(tbl, "w:tblGrid")
+    for w in widths:
+        sub(grid, "w:gridCol", w=str(w))
+    for r, values in enumerate(rows):
+        tr = sub(tbl, "w:tr")
+        if r == 0:
+            sub(sub(tr, "w:trPr"), "w:tblHeader")
+        for value, w in zip(values, widths, strict=True):
+            tc = sub(tr, "w:tc")
+            sub(sub(tc, "w:tcPr"), "w:tcW", w=str(w), type="dxa")
+            p = sub(tc, "w:p")
+            sub(sub(p, "w:pPr"), "w:pStyle", val=text_style)
+            if value:
+                run = sub(p, "w:r")
+                if r == 0:
+                    sub(sub(run, "w:rPr"), "w:b")
+                text = sub(run, "w:t")
+                text.text = value
+                text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return tbl
