@@ -428,13 +428,7 @@ def http_throughput(service: Service, body: bytes, clients: int, per_client: int
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_concurrently(client, clients)
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[0]}")
     return clients * per_client / elapsed
@@ -448,13 +442,18 @@ def throughput(pool: SofficePool, docx: bytes, clients: int, per_client: int) ->
         for _ in range(per_client):
             pool.to_pdf(docx)
 
+    return clients * per_client / run_concurrently(client, clients)
+
+
+def run_concurrently(client: Callable[[], None], clients: int) -> float:
+    """Seconds for `clients` threads each running `client` once, all started together."""
     threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return clients * per_client / (time.perf_counter() - started)
+    return time.perf_counter() - started
 
 
 def memory_at(pool: SofficePool, docx: bytes, marks: list[int]) -> dict[int, tuple[int, int, int]]:
