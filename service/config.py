@@ -33,6 +33,7 @@ class PoolSettings:
     queue_size: int = 16            # waiting conversions before 503 + Retry-After
     start_timeout: float = 60.0     # seconds for a soffice process to accept connections
     soffice: str = "soffice"
+    pin_cpus: bool = True           # each soffice on a free core of its own (convert/affinity.py)
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,14 @@ class SofficePool:
         self.binary = soffice_binary(pool.soffice)
         self.fonts_conf = settings.fonts_dir / "fonts.conf"
         self.start_timeout = pool.start_timeout
+        self.pin_cpus = pool.pin_cpus
         self.supervisor: Supervisor[SofficeProcess] = Supervisor(
             self._new_process, size=pool.size or os.cpu_count() or 1, timeout=pool.timeout,
             restart_after=pool.restart_after, queue_size=pool.queue_size, name="soffice")
 
     def _new_process(self, label: str) -> SofficeProcess:
         return SofficeProcess(self.binary, self.fonts_conf, start_timeout=self.start_timeout,
-                              label=label)
+                              label=label, pin_cpu=self.pin_cpus)
 
     def start(self) -> SofficePool:
         self.supervisor.start()

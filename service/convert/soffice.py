@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from service.convert import PdfOptions
+from service.convert import PdfOptions, affinity
 from service.convert.bridge import BridgeLost, UnoBridge
 from service.convert.supervisor import WorkerLost
 from service.errors import ConversionError, ConverterUnavailable
@@ -70,8 +70,10 @@ class SofficeProcess:
     """A worker for the supervisor: one soffice.bin and the UNO connection to it."""
 
     def __init__(self, binary: str, fonts_conf: Path, *, start_timeout: float = 60.0,
-                 label: str = "soffice") -> None:
+                 label: str = "soffice", pin_cpu: bool = False) -> None:
         self.binary = binary
+        self.pin_cpu = pin_cpu
+        self.cpu: int | None = None            # the core soffice has to itself, if any
         self.fonts_conf = fonts_conf
         self.start_timeout = start_timeout
         self.label = label
@@ -140,9 +142,12 @@ class SofficeProcess:
         if self._log_file is None:
             # A file, not a pipe: nobody reads soffice's chatter, and a full pipe would block it.
             self._log_file = open(self.run_dir / "soffice.log", "ab")  # noqa: SIM115
-        self._process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
-                                         stdout=self._log_file, stderr=subprocess.STDOUT,
-                                         close_fds=True)
+        with affinity.machine_lock(self.binary) if self.pin_cpu else contextlib.nullcontext():
+            self.cpu = affinity.free_cpu() if self.pin_cpu else None
+            with affinity.on_cpu(self.cpu):     # soffice and every thread it starts
+                self._process = subprocess.Popen(
+                    command, env=env, stdin=subprocess.DEVNULL, stdout=self._log_file,
+                    stderr=subprocess.STDOUT, close_fds=True)
 
     def _await_ready(self, port: int, deadline: float) -> bool:
         """Probe until soffice accepts a UNO connection: True when ready, False on exit 81."""
@@ -172,7 +177,8 @@ class SofficeProcess:
 
     def _try_connect(self, port: int) -> bool:
         """One probe: connect, check it is our office, warm it up. False if not up yet."""
-        bridge = UnoBridge.connect(HOST, port)
+        with affinity.on_cpu(self.cpu):         # the bridge's threads start on soffice's core
+            bridge = UnoBridge.connect(HOST, port)
         if bridge is None:
             return False
         profile = bridge.user_installation()
@@ -192,7 +198,8 @@ class SofficeProcess:
         if bridge is None:
             raise WorkerLost(f"{self.label} is not running")
         try:
-            return bridge.to_pdf(docx, pdfa=options.pdfa, keywords=keywords)
+            with affinity.on_cpu(self.cpu):
+                return bridge.to_pdf(docx, pdfa=options.pdfa, keywords=keywords)
         except BridgeLost as e:
             raise WorkerLost(f"{self.label} (pid {self.pid}) lost: {e}") from e
         except ConversionError as e:
