@@ -1,15 +1,15 @@
 """The UNO bridge: the one module that imports `uno`; it drives one running soffice over a socket.
 
-It loads DOCX bytes from a stream (no temp file), exports `writer_pdf_Export` back into a stream
-and translates every UNO exception where it arises: a document LibreOffice cannot read becomes
-ConversionError; a connection that died under the call (soffice killed or crashed) becomes
-BridgeLost, which the process layer turns into a restart and one retry.
+It loads DOCX bytes from a stream (no temp file), exports `writer_pdf_Export` into a stream in
+soffice and fetches it in one call, and translates every UNO exception where it arises: a
+document LibreOffice cannot read becomes ConversionError; a connection that died under the
+call (soffice killed or crashed) becomes BridgeLost, which the process layer turns into a
+restart and one retry.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,10 +35,8 @@ def _uno_path() -> None:
 _uno_path()
 try:
     import uno
-    import unohelper
     from com.sun.star.beans import PropertyValue
     from com.sun.star.connection import NoConnectException
-    from com.sun.star.io import XOutputStream
     from com.sun.star.lang import DisposedException
     from com.sun.star.uno import Exception as UnoException
     from com.sun.star.uno import RuntimeException as UnoRuntimeException
@@ -61,23 +59,6 @@ class BridgeLost(Exception):
 
 def _props(**values: Any) -> tuple[PropertyValue, ...]:
     return tuple(PropertyValue(Name=name, Value=value) for name, value in values.items())
-
-
-class _BytesSink(unohelper.Base, XOutputStream):
-    """An XOutputStream LibreOffice writes the PDF into; it arrives in a couple of calls."""
-
-    def __init__(self) -> None:
-        self.buffer = io.BytesIO()
-
-    # Method names are the UNO interface's (com.sun.star.io.XOutputStream).
-    def writeBytes(self, data: Any) -> None:
-        self.buffer.write(data.value)
-
-    def flush(self) -> None:
-        pass
-
-    def closeOutput(self) -> None:
-        pass
 
 
 class UnoBridge:
@@ -131,9 +112,9 @@ class UnoBridge:
     def to_pdf(self, docx: bytes, *, pdfa: bool = False, keywords: str | None = None) -> bytes:
         """Convert DOCX bytes to PDF bytes; `keywords`, when given, replaces the document's own
         keyword list, which LibreOffice's DOCX import splits at every space and semicolon."""
-        stream = self._call(self._smgr.createInstanceWithContext,
-                            "com.sun.star.io.SequenceInputStream", self._context)
-        self._call(stream.initialize, (uno.ByteSequence(docx),))
+        stream = self._call(self._smgr.createInstanceWithArgumentsAndContext,
+                            "com.sun.star.io.SequenceInputStream", (uno.ByteSequence(docx),),
+                            self._context)
         document = self._call(
             self._desktop.loadComponentFromURL, "private:stream", "_blank", 0,
             _props(InputStream=stream, FilterName=DOCX_FILTER, Hidden=True, ReadOnly=True,
@@ -160,11 +141,14 @@ class UnoBridge:
         options: dict[str, Any] = {"EmbedStandardFonts": True}
         if pdfa:
             options["SelectPdfVersion"] = PDFA_2B
-        sink = _BytesSink()
         filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
+        # The PDF collects in soffice and crosses in one reply: a Python XOutputStream would be
+        # called back for every chunk, soffice waiting on this process each time.
+        sink = self._call(self._smgr.createInstanceWithContext,
+                          "com.sun.star.io.SequenceOutputStream", self._context)
         self._call(document.storeToURL, "private:stream",
                    _props(FilterName=PDF_FILTER, FilterData=filter_data, OutputStream=sink))
-        return sink.buffer.getvalue()
+        return bytes(self._call(sink.getWrittenBytes).value)
 
     def _close(self, document: Any) -> None:
         # Closing a document of a dead process fails too; the first error is the one to report.
