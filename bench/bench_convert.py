@@ -4,14 +4,17 @@ One run, one document (the DOCX the service renders from schemas/examples/ke_hoa
 number against a baseline from the same run:
   (a) cold   `soffice --headless --convert-to pdf`, a new process per document;
   (b) HTTP   the service's PDF endpoint, `POST /v1/documents?format=pdf` with that payload, on
-             gunicorn started from gunicorn.conf.py as in production (pool of one per core);
-             it renders the DOCX from JSON, converts it, and stamps the metadata;
-  (c) floor  bare UNO load-and-export on an already running soffice (no pool, no queue);
+             gunicorn started from gunicorn.conf.py as in production; it renders the DOCX from
+             JSON, converts it, and stamps the metadata;
+  (c) floor  bare UNO load-and-export on an already running soffice (no pool, no queue), called
+             from its core as the pool calls it;
   pool       SofficePool.to_pdf called directly;
 and, when the `unoserver` package is importable, unoserver's XML-RPC client → server → soffice.
-(b), (c) and the pool are timed turn about, so the machine's noise falls on all of them alike.
-Then the throughput of 2 concurrent clients against 1, over HTTP and on the pool directly, and
-the RSS of this process plus its soffice processes at conversion 100 (and 1,000 with --long).
+(b), (c) and the pool are timed turn about, so the machine's noise falls on all of them alike;
+(c) and the pool use a soffice of this process, (b) a pool of one in gunicorn, each on a core
+of its own. Then the throughput of 2 concurrent clients against 1, over HTTP (gunicorn with its
+default pool of one per core) and on the pool directly, in alternate rounds; and the RSS of this
+process plus its soffice processes at conversion 100 (and 1,000 with --long).
 
     .venv/bin/python bench/bench_convert.py [DOCX] [--runs N] [--long] [--no-unoserver] [--no-http]
 """
@@ -42,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service.config import PoolSettings, Settings  # noqa: E402
+from service.convert.affinity import on_cpu  # noqa: E402
 from service.convert.pool import SofficePool  # noqa: E402
 from service.convert.soffice import remove_ipc_socket  # noqa: E402
 
@@ -212,8 +216,13 @@ def bench_floor_and_pool(pool: SofficePool, docx: bytes, runs: int,
     [process] = pool.supervisor.workers
     bridge = process._bridge
     assert bridge is not None
+
+    def floor() -> None:
+        with on_cpu(process.cpu):
+            bridge.to_pdf(docx)
+
     variants: dict[str, Callable[[], object]] = {
-        "(c) floor: UNO load+export, running soffice": lambda: bridge.to_pdf(docx),
+        "(c) floor: UNO load+export, running soffice": floor,
         "pool.to_pdf": lambda: pool.to_pdf(docx),
     }
     if http is not None:
@@ -445,6 +454,16 @@ def throughput(pool: SofficePool, docx: bytes, clients: int, per_client: int) ->
     return clients * per_client / run_concurrently(client, clients)
 
 
+def compare_clients(throughput: Callable[[int], float], rounds: int) -> tuple[float, float]:
+    """Median throughput of 1 and of 2 concurrent clients, measured in alternate rounds so the
+    machine's noise falls on both alike."""
+    one, two = [], []
+    for _ in range(rounds):
+        one.append(throughput(1))
+        two.append(throughput(2))
+    return statistics.median(one), statistics.median(two)
+
+
 def run_concurrently(client: Callable[[], None], clients: int) -> float:
     """Seconds for `clients` threads each running `client` once, all started together."""
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -505,6 +524,7 @@ def main() -> None:
     docx = args.docx.read_bytes() if args.docx else service_docx(payload)
     work = Path(tempfile.mkdtemp(prefix="vanban-bench-"))
     cores = os.cpu_count() or 1
+    per_client, rounds = 10, max(args.runs // 4, 3)
     try:
         print(f"DOCX: {len(docx)} bytes; {cores} cores; load {os.getloadavg()[0]:.2f}")
         print("latency (one client):")
@@ -516,10 +536,7 @@ def main() -> None:
             if args.no_http:
                 floor, warm = bench_floor_and_pool(one, docx, args.runs)
             else:
-                started = time.perf_counter()
-                with gunicorn(work, pool_size=cores) as service:
-                    print(f"  (gunicorn with a pool of {cores} ready in "
-                          f"{time.perf_counter() - started:.1f} s, port {service.port})")
+                with gunicorn(work, pool_size=1) as service:
                     client = service.client()
 
                     def post() -> None:
@@ -531,14 +548,16 @@ def main() -> None:
                     print(f"  HTTP PDF: {status}, {len(served)} bytes, {page_count(served)} pages")
                     floor, warm, http_result = bench_floor_and_pool(one, docx, args.runs, post)
                     client.close()
-
-                    per_client = max(args.runs, 10)
-                    one_client = http_throughput(service, body, 1, per_client)
-                    two_clients = http_throughput(service, body, 2, per_client)
-                    http_ratio = two_clients / one_client
-                    service_rss = service.rss()
             unoserver = [] if args.no_unoserver else bench_unoserver(one, docx, args.runs, work)
 
+        if not args.no_http:
+            started = time.perf_counter()
+            with gunicorn(work, pool_size=cores) as service:
+                print(f"  (gunicorn with a pool of {cores} ready in "
+                      f"{time.perf_counter() - started:.1f} s, port {service.port})")
+                one_client, two_clients = compare_clients(
+                    lambda clients: http_throughput(service, body, clients, per_client), rounds)
+                service_rss = service.rss()
         started = time.perf_counter()
         pool = SofficePool(Settings(pool=PoolSettings(size=cores))).start()
         print(f"  (pool of {pool.supervisor.size} up in {time.perf_counter() - started:.1f} s)")
@@ -560,16 +579,18 @@ def main() -> None:
                     print(f"  {result.label:<38} / pool {result.median / same_turns.median:5.2f}"
                           "   (same turns)")
 
-            print("concurrency:")
+            print(f"concurrency (medians of {rounds} alternate rounds, {per_client} documents "
+                  "per client):")
             if http_result is not None:
+                http_ratio = two_clients / one_client
                 verdict = "ok" if http_ratio >= 1.7 else "MISSED"
                 print(f"  HTTP: 1 client {one_client:5.2f}/s, 2 clients {two_clients:5.2f}/s: "
                       f"ratio {http_ratio:4.2f} (goal >= 1.7: {verdict}); service + soffice RSS "
                       f"{service_rss / 2**20:.0f} MiB")
-            per_client = max(args.runs, 10)
-            one = throughput(pool, docx, 1, per_client)
-            two = throughput(pool, docx, 2, per_client)
-            print(f"  pool: 1 client {one:5.2f}/s, 2 clients {two:5.2f}/s: ratio {two / one:4.2f}")
+            one_rate, two_rate = compare_clients(
+                lambda clients: throughput(pool, docx, clients, per_client), rounds)
+            print(f"  pool: 1 client {one_rate:5.2f}/s, 2 clients {two_rate:5.2f}/s: "
+                  f"ratio {two_rate / one_rate:4.2f}")
 
             print("memory, service + soffice RSS (2 clients; planned restart every "
                   f"{pool.supervisor.restart_after} conversions per process):")
@@ -582,7 +603,6 @@ def main() -> None:
             pool.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()
