@@ -198,7 +198,7 @@ class SofficeProcess:
         if bridge is None:
             raise WorkerLost(f"{self.label} is not running")
         try:
-            with affinity.on_cpu(self.cpu):
+            with self.on_core():
                 return bridge.to_pdf(docx, pdfa=options.pdfa, keywords=keywords)
         except BridgeLost as e:
             raise WorkerLost(f"{self.label} (pid {self.pid}) lost: {e}") from e
@@ -206,6 +206,18 @@ class SofficeProcess:
             if not self.alive():
                 raise WorkerLost(f"{self.label} (pid {self.pid}) died: {e.detail}") from e
             raise
+
+    def tidy(self) -> None:
+        """Close the document of the last conversion (the supervisor calls this after handing
+        the PDF back; a failure shows as a dead process)."""
+        bridge = self._bridge
+        if bridge is not None:
+            with self.on_core():
+                bridge.tidy()
+
+    def on_core(self) -> contextlib.AbstractContextManager[None]:
+        """Run the calling thread on this soffice's core for the block (if it has one)."""
+        return affinity.on_cpu(self.cpu)
 
     def alive(self) -> bool:
         # _killed counts at once: a killed process lingers a moment before poll() sees it.

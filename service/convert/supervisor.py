@@ -13,6 +13,8 @@ start/stop/kill/alive, and a task is a function of a worker. What it adds:
 - a restart when a worker dies under a task (it raises WorkerLost), and one retry of that task on
   another worker, so a crash costs the caller latency, not an error;
 - a watch for workers that die while idle, so the pool heals without traffic;
+- tidying after the caller has its result: the worker finishes up (soffice closes the document)
+  while the caller goes on, and takes no task before it is done (bounded by the timeout too);
 - clean shutdown: close() (also run at exit) stops every worker, including one still starting.
 
 Restarts happen on background threads, so no caller waits for a process to start.
@@ -54,6 +56,10 @@ class Worker(Protocol):
 
     def alive(self) -> bool: ...
 
+    def tidy(self) -> None:
+        """Finish what the last task left (its result is already with the caller), before the
+        worker takes another task; a worker found dead afterwards is restarted."""
+
 
 class WorkerLost(Exception):
     """Raised by a task when its worker died under it: the supervisor retries it once."""
@@ -92,6 +98,7 @@ class _Slot(Generic[W]):
     pending: W | None = None     # the worker being started, so close() can kill it
     planned: bool = False        # the restart under way is a planned one
     tasks: int = 0               # tasks done by the current worker
+    tidy_deadline: float | None = None   # set while the worker tidies after a task
 
 
 class Supervisor(Generic[W]):
@@ -186,6 +193,12 @@ class Supervisor(Generic[W]):
             return sum(1 for s in self._slots if s.state == "busy")
 
     @property
+    def tidying(self) -> int:
+        """Busy workers finishing up after a task whose caller already has its result."""
+        with self._cond:
+            return sum(1 for s in self._slots if s.tidy_deadline is not None)
+
+    @property
     def workers(self) -> list[W]:
         """The current workers, slot by slot (for metrics such as pids and memory)."""
         with self._cond:
@@ -203,7 +216,7 @@ class Supervisor(Generic[W]):
         for attempt in (1, 2):
             slot, worker = self._acquire()
             try:
-                result = self._execute(worker, task)
+                return self._execute(slot, worker, task)
             except WorkerLost as e:
                 self._replace(slot, worker, "crash")
                 if self._closed:
@@ -226,8 +239,6 @@ class Supervisor(Generic[W]):
                 else:
                     self._replace(slot, worker, "crash")
                 raise
-            self._release(slot, worker, done=True)
-            return result
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _acquire(self) -> tuple[_Slot[W], W]:
@@ -264,13 +275,13 @@ class Supervisor(Generic[W]):
             finally:
                 self.queued -= 1
 
-    def _execute(self, worker: W, task: Callable[[W], T]) -> T:
+    def _execute(self, slot: _Slot[W], worker: W, task: Callable[[W], T]) -> T:
         # The task runs on its own thread so the caller can walk away at the deadline: a call
         # blocked inside a hung process cannot be interrupted, only made to fail by a kill.
         outcome = _Outcome[T]()
         started = time.monotonic()
-        threading.Thread(target=outcome.run, args=(task, worker), name=f"{self.name}-task",
-                         daemon=True).start()
+        threading.Thread(target=self._task_thread, args=(slot, worker, task, outcome),
+                         name=f"{self.name}-task", daemon=True).start()
         if not outcome.done.wait(self.timeout):
             worker.kill()
             raise _TaskTimeout
@@ -279,6 +290,26 @@ class Supervisor(Generic[W]):
         with self._cond:
             self._durations.append(time.monotonic() - started)
         return outcome.result  # type: ignore[return-value]
+
+    def _task_thread(self, slot: _Slot[W], worker: W, task: Callable[[W], T],
+                     outcome: _Outcome[T]) -> None:
+        """Run the task; once the caller has its result, tidy the worker and release it. After
+        an error the caller releases or replaces the worker itself."""
+        outcome.run(task, worker)
+        if outcome.error is not None:
+            return
+        with self._cond:
+            slot.tidy_deadline = time.monotonic() + self.timeout    # _watch enforces it
+        try:
+            worker.tidy()
+        except Exception:
+            log.exception("%s %s: tidying after a task failed", self.name, slot.index)
+        with self._cond:
+            slot.tidy_deadline = None
+        if worker.alive():
+            self._release(slot, worker, done=True)
+        else:
+            self._replace(slot, worker, "crash")
 
     def _release(self, slot: _Slot[W], worker: W, *, done: bool = False) -> None:
         with self._cond:
@@ -320,13 +351,22 @@ class Supervisor(Generic[W]):
 
     def _watch(self) -> None:
         """Replace idle workers that died (killed from outside, OOM) before a task finds them,
-        so the pool heals without traffic."""
+        so the pool heals without traffic; kill a worker stuck tidying past its deadline (its
+        task thread then finds it dead and has it replaced)."""
         while not self._closing.wait(WATCH_INTERVAL):
             with self._cond:
                 for slot in list(self._idle):
                     if slot.worker is not None and not slot.worker.alive():
                         self._idle.remove(slot)
                         self._replace_locked(slot, slot.worker, "crash")
+                now = time.monotonic()
+                for slot in self._slots:
+                    if slot.tidy_deadline is not None and now > slot.tidy_deadline \
+                            and slot.worker is not None:
+                        log.warning("%s %s (pid %s): still tidying after %g s; killing it",
+                                    self.name, slot.index, slot.worker.pid, self.timeout)
+                        slot.tidy_deadline = None
+                        slot.worker.kill()
 
     def _spawn(self, target: Callable[..., None], *args: object) -> None:
         def tracked() -> None:

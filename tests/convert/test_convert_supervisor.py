@@ -19,11 +19,14 @@ PIDS = itertools.count(1000)
 class FakeWorker:
     """A worker whose tasks are `work(seconds)`: done after `seconds`, WorkerLost if killed."""
 
-    def __init__(self, label: str, *, start_delay: float = 0.0, fail: bool = False) -> None:
+    def __init__(self, label: str, *, start_delay: float = 0.0, fail: bool = False,
+                 tidy_seconds: float = 0.0) -> None:
         self.label, self.start_delay, self.fail = label, start_delay, fail
+        self.tidy_seconds = tidy_seconds
         self.pid: int | None = None
         self.running = False
         self.stops = 0
+        self.tidied = 0
         self.dead = threading.Event()
 
     def start(self) -> None:
@@ -45,6 +48,10 @@ class FakeWorker:
     def alive(self) -> bool:
         return self.running
 
+    def tidy(self) -> None:
+        if not self.dead.wait(self.tidy_seconds):
+            self.tidied += 1
+
     def work(self, seconds: float = 0.0) -> int:
         if self.dead.wait(seconds):
             raise WorkerLost(f"{self.label} killed")
@@ -53,14 +60,16 @@ class FakeWorker:
 
 
 class Factory:
-    def __init__(self, *, start_delay: float = 0.0, failures: int = 0) -> None:
-        self.start_delay, self.failures = start_delay, failures
+    def __init__(self, *, start_delay: float = 0.0, failures: int = 0,
+                 tidy_seconds: float = 0.0) -> None:
+        self.start_delay, self.failures, self.tidy_seconds = start_delay, failures, tidy_seconds
         self.made: list[FakeWorker] = []
 
     def __call__(self, label: str) -> FakeWorker:
         fail = self.failures > 0
         self.failures -= 1
-        worker = FakeWorker(label, start_delay=self.start_delay, fail=fail)
+        worker = FakeWorker(label, start_delay=self.start_delay, fail=fail,
+                            tidy_seconds=self.tidy_seconds)
         self.made.append(worker)
         return worker
 
@@ -107,7 +116,10 @@ def in_thread(function: Any) -> tuple[threading.Thread, list[Any]]:
 
 def test_consecutive_tasks_reuse_the_warmest_worker(make: Any) -> None:
     supervisor = make(size=2)
-    pids = {supervisor.run(lambda w: w.work()) for _ in range(5)}
+    pids = set()
+    for _ in range(5):
+        pids.add(supervisor.run(lambda w: w.work()))
+        assert eventually(lambda: supervisor.busy == 0)     # tidied and back in the pool
     assert len(pids) == 1
     assert supervisor.completed == 5 and supervisor.ready() and supervisor.alive == 2
 
@@ -128,6 +140,30 @@ def test_a_full_queue_answers_busy_at_once_with_retry_after(make: Any) -> None:
     running.join()
     waiting.join()
     assert isinstance(first[0], int) and isinstance(second[0], int)
+
+
+def test_the_caller_goes_on_while_the_worker_tidies_and_it_takes_no_task_meanwhile(
+        make: Any) -> None:
+    factory = Factory(tidy_seconds=0.3)
+    supervisor = make(size=1, factory=factory)
+    [worker] = factory.made
+    started = time.monotonic()
+    supervisor.run(lambda w: w.work())
+    assert time.monotonic() - started < 0.2 and supervisor.busy == 1 and worker.tidied == 0
+    supervisor.run(lambda w: w.work())          # waits for the tidying to end
+    assert time.monotonic() - started >= 0.3 and worker.tidied == 1
+    assert eventually(lambda: worker.tidied == 2 and supervisor.busy == 0)
+    assert supervisor.completed == 2
+
+
+def test_a_worker_stuck_tidying_is_killed_at_the_timeout_and_replaced(make: Any) -> None:
+    factory = Factory(tidy_seconds=30)
+    supervisor = make(size=1, factory=factory, timeout=0.3)
+    [stuck] = factory.made
+    supervisor.run(lambda w: w.work())
+    assert eventually(lambda: not stuck.alive() and len(factory.made) == 2, timeout=3)
+    assert eventually(lambda: supervisor.ready() and supervisor.restarts["crash"] == 1)
+    assert stuck.tidied == 0
 
 
 def test_a_task_past_the_timeout_is_cut_off_and_its_worker_replaced(make: Any) -> None:
