@@ -20,7 +20,7 @@ MEDIA_TYPES = {"docx": DOCX, "pdf": PDF}
 class PdfConverter(Protocol):
     """What the pipeline needs of service.convert (kept here so no stage imports a later one)."""
 
-    def to_pdf(self, docx: bytes, options: Any = None) -> bytes: ...
+    def to_pdf(self, docx: bytes | Callable[[], bytes], options: Any = None) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,15 @@ class Pipeline:
         if fmt == "pdf" and self.converter is None:
             raise UnsupportedFormatError("Máy chủ này chưa bật xuất PDF; hãy yêu cầu DOCX.")
         document = self.document(payload)
-        content = self.renderer.render(document, schemas.TYPES[document.type].template)
+        template = schemas.TYPES[document.type].template
         if fmt == "pdf":
             from service.convert import PdfOptions  # the PDF stack loads only when asked for
 
-            content = self.converter.to_pdf(content, PdfOptions(pdfa=pdfa))
+            # The converter renders when it has a process for it (service.convert.DocxSource).
+            content = self.converter.to_pdf(lambda: self.renderer.render(document, template),
+                                            PdfOptions(pdfa=pdfa))
+        else:
+            content = self.renderer.render(document, template)
         output = Output(content, fmt, document.type, f"{document.filename}.{fmt}",
                         f"{document.filename_utf8}.{fmt}")
         for observe in self.observers:

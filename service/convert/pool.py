@@ -6,8 +6,8 @@ import os
 from collections import Counter
 
 from service.config import Settings
-from service.convert import PdfOptions
-from service.convert.metadata import core_properties, stamp_created
+from service.convert import DocxSource, PdfOptions, docx_bytes
+from service.convert.metadata import CoreProperties, core_properties, stamp_created
 from service.convert.soffice import SofficeProcess, soffice_binary
 from service.convert.supervisor import Supervisor
 
@@ -33,11 +33,20 @@ class SofficePool:
         self.supervisor.start()
         return self
 
-    def to_pdf(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
+    def to_pdf(self, docx: DocxSource, options: PdfOptions | None = None) -> bytes:
         options = options or PdfOptions()
-        properties = core_properties(docx)
-        pdf = self.supervisor.run(
-            lambda process: process.convert(docx, options, keywords=properties.keywords))
+        made: list[tuple[bytes, CoreProperties]] = []   # once, though a retry runs the task again
+
+        def task(process: SofficeProcess) -> bytes:
+            if not made:
+                with process.on_core():
+                    data = docx_bytes(docx)
+                made.append((data, core_properties(data)))
+            data, properties = made[0]
+            return process.convert(data, options, keywords=properties.keywords)
+
+        pdf = self.supervisor.run(task)
+        properties = made[0][1]
         if properties.created is not None:
             pdf = stamp_created(pdf, properties.created)
         return pdf

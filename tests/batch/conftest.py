@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.convert import DocxSource, docx_bytes
 from tests.conftest import docx_lines, open_docx
 
 
@@ -28,9 +29,10 @@ class TextPdfConverter:
         self.pages = pages
         self.calls = 0
 
-    def to_pdf(self, docx: bytes, options: Any = None) -> bytes:
+    def to_pdf(self, docx: DocxSource, options: Any = None) -> bytes:
         self.calls += 1
-        line = next(line for line in docx_lines(open_docx(docx)) if line.startswith("Số"))
+        line = next(line for line in docx_lines(open_docx(docx_bytes(docx)))
+                    if line.startswith("Số"))
         number = re.sub(r"\D", "", line.split("/")[0])   # PyMuPDF's base font is Latin-1 only
         document = pymupdf.open()
         for page in range(self.pages):

@@ -16,6 +16,7 @@ from service.batch import envelope
 from service.batch.runner import MAX_ATTEMPTS, WRITE_FAILED
 from service.batch.store import Claim, JobStore, write_atomic
 from service.config import BatchSettings, Settings, SettingsError
+from service.convert import DocxSource
 from service.errors import ConverterBusy
 from service.pipeline import Pipeline
 from tests.batch.conftest import TextPdfConverter, gate, wait_status
@@ -127,7 +128,7 @@ def test_a_busy_converter_delays_an_item_and_only_fails_it_after_several_tries(m
             super().__init__(pages=1)
             self.busy_for = busy_for
 
-        def to_pdf(self, docx: bytes, options: object = None) -> bytes:
+        def to_pdf(self, docx: DocxSource, options: object = None) -> bytes:
             if self.busy_for > 0:
                 self.busy_for -= 1
                 raise ConverterBusy(retry_after=0)

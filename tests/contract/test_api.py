@@ -10,7 +10,7 @@ from openapi_spec_validator import validate as validate_spec
 
 from service import create_app
 from service.config import Settings
-from service.convert import PdfOptions
+from service.convert import DocxSource, PdfOptions, docx_bytes
 from service.pipeline import DOCX
 from tests.conftest import TYPES, docx_lines, example, open_docx
 
@@ -126,8 +126,8 @@ class RecordingConverter:
     def __init__(self) -> None:
         self.calls: list[tuple[bytes, PdfOptions | None]] = []
 
-    def to_pdf(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
-        self.calls.append((docx, options))
+    def to_pdf(self, docx: DocxSource, options: PdfOptions | None = None) -> bytes:
+        self.calls.append((docx_bytes(docx), options))
         return b"%PDF-1.7 test"
 
 

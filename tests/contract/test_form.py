@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from schemas.document import SIGNER_MODES
 from service import create_app
 from service.config import Settings
+from service.convert import DocxSource, docx_bytes
 from service.errors import ConverterBusy
 from service.pipeline import DOCX, PDF
 from service.web import form
@@ -34,11 +35,11 @@ class TextPdf:
     def __init__(self) -> None:
         self.calls = 0
 
-    def to_pdf(self, docx: bytes, options: Any = None) -> bytes:
+    def to_pdf(self, docx: DocxSource, options: Any = None) -> bytes:
         self.calls += 1
         pdf = pymupdf.open()
         page, y = pdf.new_page(width=595, height=842), 60.0      # A4 in points
-        for line in docx_lines(open_docx(docx)):
+        for line in docx_lines(open_docx(docx_bytes(docx))):
             if y > 800:
                 page, y = pdf.new_page(width=595, height=842), 60.0
             page.insert_text((60, y), line[:90], fontsize=11, fontname="serif",
@@ -54,7 +55,7 @@ class TextPdf:
 
 
 class BusyConverter(TextPdf):
-    def to_pdf(self, docx: bytes, options: Any = None) -> bytes:
+    def to_pdf(self, docx: DocxSource, options: Any = None) -> bytes:
         raise ConverterBusy(retry_after=3)
 
 

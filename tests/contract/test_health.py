@@ -2,6 +2,7 @@
 
 from service import create_app
 from service.config import Settings
+from service.convert import DocxSource
 
 
 class Pool:
@@ -11,7 +12,7 @@ class Pool:
     def ready(self) -> bool:
         return self._ready
 
-    def to_pdf(self, docx: bytes, options: object = None) -> bytes:
+    def to_pdf(self, docx: DocxSource, options: object = None) -> bytes:
         raise AssertionError("not used")
 
 

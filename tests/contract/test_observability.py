@@ -9,6 +9,7 @@ from collections import Counter
 
 from service import create_app
 from service.config import Settings
+from service.convert import DocxSource
 from service.web.observability import JsonFormatter
 from tests.conftest import example
 
@@ -48,7 +49,7 @@ class Pool:
     def ready(self) -> bool:
         return True
 
-    def to_pdf(self, docx: bytes, options: object = None) -> bytes:
+    def to_pdf(self, docx: DocxSource, options: object = None) -> bytes:
         return b"%PDF-1.7"
 
 

@@ -190,7 +190,9 @@ def test_kill_9_mid_stream_every_request_succeeds_and_the_pool_heals(
         thread.start()
     for _ in range(3):
         done.acquire()          # a few conversions in: the stream is flowing
-    kit.wait_until(lambda: pool.supervisor.busy == 2, timeout=10, what="both processes busy")
+    # Both converting: a process only tidying up (its caller served) has no request to retry.
+    kit.wait_until(lambda: pool.supervisor.busy == 2 and pool.supervisor.tidying == 0,
+                   timeout=10, what="both processes converting")
     victim = pool.supervisor.workers[0]
     victim_pid, victim_traces = victim.pid, kit.traces(victim)
     os.kill(victim_pid, signal.SIGKILL)
