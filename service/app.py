@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from schemas.document import BLOCKS, DocumentSchema
 from schemas.fields import using as limits_in_force
@@ -23,6 +24,11 @@ def create_app(settings: Settings | None = None, *,
     """
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    if settings.proxy_hops:
+        # The client's address (rate limits, logs) and scheme (secure cookies, redirects) as
+        # the trusted proxies saw them; headers beyond that many hops are ignored as forgeable.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         API_TITLE="vanban",

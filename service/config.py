@@ -84,6 +84,9 @@ class Settings:
     secret_key: str = field(default="", repr=False)    # signs the form's session cookie
     rate_limit: str = field(default="", metadata={"production": "120/minute"})  # "" = none
     rate_limit_storage: str = "memory://"   # per process; redis://… to share across machines
+    # Proxies in front that set X-Forwarded-For/-Proto/-Host; 0 trusts none of those headers.
+    # Behind one (nginx, a load balancer) set 1, or every caller is the proxy's address.
+    proxy_hops: int = 0
     limits: LimitSettings = field(default_factory=LimitSettings)
 
     @classmethod

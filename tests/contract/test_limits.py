@@ -63,6 +63,26 @@ def test_without_a_key_the_budget_is_the_callers_address():
     assert statuses == [401, 401, 429]
 
 
+def test_behind_a_proxy_the_budget_is_the_forwarded_address_and_forgeries_do_not_help():
+    keys = f"a:{digest(KEY_A).hex()}"
+    app = create_app(Settings.from_env({"VANBAN_PROXY_HOPS": "1"}, pdf_enabled=False,
+                                       rate_limit="1/minute", secret_key=SECRET,
+                                       auth=AuthSettings(enabled=False, keys=keys)))
+    client = app.test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.9"}
+
+    def get(forwarded: str) -> int:
+        return client.get("/v1/types", environ_base=proxy,
+                          headers={"X-Forwarded-For": forwarded}).status_code
+
+    assert get("203.0.113.7") == 200
+    assert get("203.0.113.7") == 429
+    assert get("198.51.100.4") == 200         # another caller behind the same proxy
+    # A caller who sends its own X-Forwarded-For gets the proxy's append as the last hop: only
+    # that one is trusted, so the forged first entry buys no fresh budget.
+    assert get("192.0.2.1, 198.51.100.4") == 429
+
+
 @pytest.mark.parametrize(("env", "named"), [
     ({"VANBAN_RATE_LIMIT": "lots"}, "VANBAN_RATE_LIMIT='lots'"),
     ({"VANBAN_RATE_LIMIT": "10/minute", "VANBAN_RATE_LIMIT_STORAGE": "carrier-pigeon://x"},
