@@ -139,7 +139,9 @@ def init_app(app: Flask) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
         log.info("request", extra={"method": request.method, "route": route,
                                    "status": response.status_code,
-                                   "duration_ms": round(elapsed * 1000, 1)})
+                                   "duration_ms": round(elapsed * 1000, 1),
+                                   "key_name": g.get("api_key"),
+                                   "client": request.remote_addr})
         return response
 
     @app.teardown_request

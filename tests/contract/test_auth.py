@@ -309,6 +309,8 @@ def test_no_key_and_no_hash_reaches_the_logs(log_lines):
     access = [e for e in entries if e["message"] == "request"]
     assert {e["status"] for e in access} >= {200, 401, 422, 303}
     assert any(e.get("key_name") == "eoffice" for e in entries)      # the name is fine
+    # The access line says which key made the request (by name).
+    assert any(e["status"] == 200 and e.get("key_name") == "eoffice" for e in access)
     for secret in (KEY, OTHER, digest(KEY).hex(), digest(OTHER).hex(), SECRET):
         assert secret not in text
 
