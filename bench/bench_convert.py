@@ -13,7 +13,8 @@ and, when the `unoserver` package is importable, unoserver's XML-RPC client → 
 (b), (c) and the pool are timed turn about, so the machine's noise falls on all of them alike;
 (c) and the pool use a soffice of this process, (b) a pool of one in gunicorn, each on a core
 of its own. Then the throughput of 2 concurrent clients against 1, over HTTP (gunicorn with its
-default pool of one per core) and on the pool directly, in alternate rounds; and the RSS of this
+default pool of one per core) and on the pool directly, in rounds of both back to back (the
+ratio is the median of the rounds' ratios, so a slow spell falls on both); and the RSS of this
 process plus its soffice processes at conversion 100 (and 1,000 with --long).
 
     .venv/bin/python bench/bench_convert.py [DOCX] [--runs N] [--long] [--no-unoserver] [--no-http]
@@ -455,14 +456,19 @@ def throughput(pool: SofficePool, docx: bytes, clients: int, per_client: int) ->
     return clients * per_client / run_concurrently(client, clients)
 
 
-def compare_clients(throughput: Callable[[int], float], rounds: int) -> tuple[float, float]:
-    """Median throughput of 1 and of 2 concurrent clients, measured in alternate rounds so the
-    machine's noise falls on both alike."""
+def compare_clients(throughput: Callable[[int], float],
+                    rounds: int) -> tuple[float, float, float]:
+    """Throughput of 1 and of 2 concurrent clients measured back to back in each of `rounds`
+    rounds (in turn 1-then-2 and 2-then-1), so a slow spell of the machine falls on both halves
+    of a pair. Returns the median of each and the median of the per-round ratios."""
     one, two = [], []
-    for _ in range(rounds):
-        one.append(throughput(1))
-        two.append(throughput(2))
-    return statistics.median(one), statistics.median(two)
+    for round_ in range(rounds):
+        order = (1, 2) if round_ % 2 == 0 else (2, 1)
+        measured = {clients: throughput(clients) for clients in order}
+        one.append(measured[1])
+        two.append(measured[2])
+    ratio = statistics.median(b / a for a, b in zip(one, two, strict=True))
+    return statistics.median(one), statistics.median(two), ratio
 
 
 def run_concurrently(client: Callable[[], None], clients: int) -> float:
@@ -525,7 +531,7 @@ def main() -> None:
     docx = args.docx.read_bytes() if args.docx else service_docx(payload)
     work = Path(tempfile.mkdtemp(prefix="vanban-bench-"))
     cores = os.cpu_count() or 1
-    per_client, rounds = 10, max(args.runs // 4, 3)
+    per_client, rounds = 10, max(args.runs // 2, 3)
     try:
         print(f"DOCX: {len(docx)} bytes; {cores} cores; load {os.getloadavg()[0]:.2f}")
         print("latency (one client):")
@@ -556,7 +562,7 @@ def main() -> None:
             with gunicorn(work, pool_size=cores) as service:
                 print(f"  (gunicorn with a pool of {cores} ready in "
                       f"{time.perf_counter() - started:.1f} s, port {service.port})")
-                one_client, two_clients = compare_clients(
+                one_client, two_clients, http_ratio = compare_clients(
                     lambda clients: http_throughput(service, body, clients, per_client), rounds)
                 service_rss = service.rss()
         started = time.perf_counter()
@@ -580,18 +586,17 @@ def main() -> None:
                     print(f"  {result.label:<38} / pool {result.median / same_turns.median:5.2f}"
                           "   (same turns)")
 
-            print(f"concurrency (medians of {rounds} alternate rounds, {per_client} documents "
-                  "per client):")
+            print(f"concurrency ({rounds} rounds of 1 and 2 clients back to back, {per_client} "
+                  "documents per client; medians, ratio = median of the rounds' ratios):")
             if http_result is not None:
-                http_ratio = two_clients / one_client
                 verdict = "ok" if http_ratio >= 1.7 else "MISSED"
                 print(f"  HTTP: 1 client {one_client:5.2f}/s, 2 clients {two_clients:5.2f}/s: "
                       f"ratio {http_ratio:4.2f} (goal >= 1.7: {verdict}); service + soffice RSS "
                       f"{service_rss / 2**20:.0f} MiB")
-            one_rate, two_rate = compare_clients(
+            one_rate, two_rate, pool_ratio = compare_clients(
                 lambda clients: throughput(pool, docx, clients, per_client), rounds)
             print(f"  pool: 1 client {one_rate:5.2f}/s, 2 clients {two_rate:5.2f}/s: "
-                  f"ratio {two_rate / one_rate:4.2f}")
+                  f"ratio {pool_ratio:4.2f}")
 
             print("memory, service + soffice RSS (2 clients; planned restart every "
                   f"{pool.supervisor.restart_after} conversions per process):")
