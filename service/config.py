@@ -55,6 +55,7 @@ class BatchSettings:
     max_sheet_bytes: int = 64 * 1024 * 1024     # an XLSX unpacked: a zip bomb stops here
     journal: str = field(default="wal", metadata={"choices": ("wal", "delete")})
     lease: float = 600.0            # seconds before another machine may redo an item left running
+    keep_days: float = 30.0         # finished batches older than this are removed; 0 = never
 
 
 @dataclass(frozen=True)

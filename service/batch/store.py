@@ -5,7 +5,8 @@ it only through here, so progress survives a restart and finished items are neve
 item is claimed by one owner at a time with a lease: an owner that dies leaves its items to be
 taken again, at once when it was a process on this machine that is gone, after the lease when
 it was another machine. Item files are written to a temporary name and renamed, so a crash
-never leaves half a file under an output's name.
+never leaves half a file under an output's name. Finished batches older than `keep_days` are
+removed (rows, then their folder) whenever a new batch is stored.
 
     jobs   id · status (queued|running|done|failed) · format · merged_pdf · total · message
     items  job_id · idx · state (pending|running|done|failed) · payload · name · key ·
@@ -17,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import tempfile
@@ -33,6 +36,8 @@ from typing import Any
 from service.batch.envelope import BatchRequest
 from service.config import BatchSettings
 from service.errors import BatchNotFound
+
+log = logging.getLogger("vanban.batch")
 
 _ID = re.compile(r"[0-9a-f]{32}")
 _SCHEMA = """
@@ -131,6 +136,7 @@ class JobStore:
         self.output_dir = Path(settings.output_dir)
         self.journal = settings.journal
         self.lease = settings.lease
+        self.keep_days = settings.keep_days
         self._local = _Local()
         self._ready = False
         self._ready_lock = threading.Lock()
@@ -193,6 +199,7 @@ class JobStore:
 
     def create(self, request: BatchRequest, job_id: str | None = None) -> Job:
         """Store a batch and its items; items whose row could not fill the base fail at once."""
+        self.expire()
         job_id = job_id or uuid.uuid4().hex
         rows = []
         for index, item in enumerate(request.items):
@@ -212,6 +219,31 @@ class JobStore:
                            "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             _settle(db, job_id)
         return self.job(job_id)
+
+    def expire(self, now: float | None = None) -> list[str]:
+        """Remove the finished batches created more than `keep_days` ago (0: keep all): their
+        rows in one transaction, then their folders; returns their ids. A folder a crash left
+        without its rows (after the commit, before the removal) goes once it is as old."""
+        if not self.keep_days or not self.exists():
+            return []
+        cutoff = (time.time() if now is None else now) - self.keep_days * 86400
+        with self._write() as db:
+            expired = [row["id"] for row in db.execute(
+                "SELECT id FROM jobs WHERE created < ? AND status NOT IN ('queued', 'running')",
+                (cutoff,))]
+            db.executemany("DELETE FROM items WHERE job_id=?", [(i,) for i in expired])
+            db.executemany("DELETE FROM jobs WHERE id=?", [(i,) for i in expired])
+        for job_id in expired:
+            shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
+        if self.output_dir.is_dir():
+            for folder in self.output_dir.iterdir():
+                if _ID.fullmatch(folder.name) and folder.stat().st_mtime < cutoff \
+                        and not self.has(folder.name):
+                    shutil.rmtree(folder, ignore_errors=True)
+        if expired:
+            log.info("removed %d finished batch(es) older than %g days", len(expired),
+                     self.keep_days)
+        return expired
 
     def has(self, job_id: str) -> bool:
         db = self._read()

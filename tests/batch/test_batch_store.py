@@ -14,7 +14,7 @@ import pytest
 
 from service.batch import envelope
 from service.batch.runner import MAX_ATTEMPTS, WRITE_FAILED
-from service.batch.store import Claim, JobStore, write_atomic
+from service.batch.store import Claim, Job, JobStore, write_atomic
 from service.config import BatchSettings, Settings, SettingsError
 from service.convert import DocxSource
 from service.errors import ConverterBusy
@@ -99,6 +99,45 @@ def test_an_item_held_by_another_machine_waits_for_its_lease(tmp_path):
     assert store.finish(mine, "01-QD-UBND.docx", "01-QĐ-UBND.docx", "w2@here") is True
     assert store.workers(job.id) == {0: "w2@here"}
     assert store.claim(job.id, 0, "elsewhere:1:a") is None      # done: nothing to claim
+
+
+def made(store: JobStore) -> Job:
+    """A one-item batch, made and finished, with its file."""
+    job = store.create(envelope.parse(rows(1), max_items=10))
+    claim = store.claim(job.id, 0, "here:1:a")
+    assert isinstance(claim, Claim)
+    store.write_output(claim, b"PK docx")
+    assert store.finish(claim, "a.docx", "a.docx")
+    return job
+
+
+def test_finished_batches_past_keep_days_go_with_their_files_and_the_rest_stay(tmp_path):
+    store = JobStore(BatchSettings(db=tmp_path / "j.sqlite3", output_dir=tmp_path / "out",
+                                   keep_days=30))
+    finished = made(store)
+    unfinished = store.create(envelope.parse(rows(1), max_items=10))
+    orphan = tmp_path / "out" / ("f" * 32)          # a folder a crash left without its rows
+    orphan.mkdir()
+    assert store.job(finished.id).finished and not store.job(unfinished.id).finished
+
+    assert store.expire(now=time.time() + 29 * 86400) == []      # not old enough yet
+    assert store.expire(now=time.time() + 31 * 86400) == [finished.id]
+    assert not store.has(finished.id) and not store.job_dir(finished.id).exists()
+    assert not orphan.exists()
+    assert store.has(unfinished.id)                 # still to be made: never removed
+    # A new batch sweeps as it is stored; with keep_days 0 nothing ever goes.
+    keep_all = JobStore(BatchSettings(db=tmp_path / "j.sqlite3", output_dir=tmp_path / "out",
+                                      keep_days=0))
+    assert keep_all.expire(now=time.time() + 10_000 * 86400) == []
+
+
+def test_storing_a_batch_removes_the_expired_ones(tmp_path):
+    store = JobStore(BatchSettings(db=tmp_path / "j.sqlite3", output_dir=tmp_path / "out",
+                                   keep_days=1e-6))          # about a tenth of a second
+    old = made(store)
+    time.sleep(0.2)
+    new = store.create(envelope.parse(rows(1), max_items=10))
+    assert not store.has(old.id) and store.has(new.id)
 
 
 def test_items_of_a_gone_local_process_are_freed_at_once_but_not_a_live_ones(tmp_path):
