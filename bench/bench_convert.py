@@ -49,6 +49,7 @@ from service.config import PoolSettings, Settings  # noqa: E402
 from service.convert.affinity import on_cpu  # noqa: E402
 from service.convert.pool import SofficePool  # noqa: E402
 from service.convert.soffice import remove_ipc_socket  # noqa: E402
+from service.procfs import argv0, children  # noqa: E402
 
 FONTS_CONF = ROOT / "fonts" / "fonts.conf"
 EMBED = ["EmbedStandardFonts=true"]
@@ -307,7 +308,7 @@ class Service:
     def soffice_pids(self) -> list[int]:
         """The pool's soffice.bin processes: children of the gunicorn workers."""
         return [pid for worker in self.worker_pids for pid in children(worker)
-                if _argv0(pid).endswith("soffice.bin")]
+                if argv0(pid).endswith("soffice.bin")]
 
     def rss(self) -> int:
         """Master, workers and their soffice processes, in bytes."""
@@ -358,28 +359,6 @@ class Client:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
-
-
-def children(pid: int) -> list[int]:
-    """Live (not zombie) processes whose parent is `pid`, read from /proc."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(proc.name))
-    return found
-
-
-def _argv0(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 @contextlib.contextmanager

@@ -41,6 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_convert import ROOT, Client, gunicorn
 
+from service.procfs import alive
+
 EXAMPLES = sorted((ROOT / "schemas" / "examples").glob("*.json"))
 
 
@@ -56,13 +58,6 @@ def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return ") Z " not in Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
 
 
 def client_loop(port: int, index: int, deadline: float, pdf_share: float,
@@ -187,7 +182,7 @@ def main() -> int:
         final_soffice = service.soffice_pids()
     # gunicorn stopped (SIGTERM): its worker closed the pool, so none of its soffice is left.
     time.sleep(0.5)
-    leftovers = [pid for pid in final_soffice if _alive(pid)]
+    leftovers = [pid for pid in final_soffice if alive(pid)]
     shutil.rmtree(work, ignore_errors=True)
 
     by_status = Counter(str(s.status) for s in samples)

@@ -19,7 +19,8 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Iterator
-from pathlib import Path
+
+from service import procfs
 
 SOFFICE_NAME = "soffice.bin"
 
@@ -27,18 +28,13 @@ SOFFICE_NAME = "soffice.bin"
 def pinned_soffice() -> dict[int, int]:
     """{pid: CPU} of the running soffice.bin processes pinned to a single CPU."""
     pinned: dict[int, int] = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
+    for pid in procfs.named(SOFFICE_NAME):
         try:
-            argv0 = (proc / "cmdline").read_bytes().split(b"\0", 1)[0]
-            if Path(os.fsdecode(argv0)).name != SOFFICE_NAME:
-                continue
-            cpus = os.sched_getaffinity(int(proc.name))
-        except OSError:             # gone meanwhile, or not ours to read
+            cpus = os.sched_getaffinity(pid)
+        except OSError:             # gone meanwhile
             continue
         if len(cpus) == 1:
-            pinned[int(proc.name)] = next(iter(cpus))
+            pinned[pid] = next(iter(cpus))
     return pinned
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from service.procfs import alive, argv0, children
 from tests.conftest import ROOT, example
 
 pytestmark = pytest.mark.soffice
@@ -47,32 +48,8 @@ def processes_under(path: Path) -> list[str]:
     return found
 
 
-def children(pid: int) -> list[int]:
-    """Pids whose parent is `pid`."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(proc.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    """Running, not a zombie (a killed process stays one until its parent, or init, reaps it)."""
-    try:
-        return ") Z " not in Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-
-
 def soffice_of(worker: int) -> list[int]:
-    return [pid for pid in children(worker)
-            if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"soffice.bin")]
+    return [pid for pid in children(worker) if argv0(pid).endswith("soffice.bin")]
 
 
 def request(url: str, payload: dict | None = None) -> tuple[int, dict[str, str], bytes]:
