@@ -16,7 +16,7 @@ import pytest
 
 from service.config import ROOT
 from service.convert import PdfOptions
-from service.errors import ConversionError, ConversionTimeout, ConverterBusy
+from service.errors import ConversionError, ConversionTimeout, ConverterBusy, RenderError
 
 pytestmark = pytest.mark.soffice
 
@@ -120,6 +120,31 @@ def test_corrupt_docx_is_a_conversion_error_and_the_pool_stays(
     assert sum(pool.restarts.values()) == restarts, "a corrupt DOCX cost a process"
 
 
+def test_a_docx_source_renders_on_the_reserved_office_core_once(pool: Any, kit: Any) -> None:
+    cores, made = {process.cpu for process in pool.supervisor.workers}, []
+
+    def render() -> bytes:
+        made.append(os.sched_getaffinity(0))
+        return kit.make_docx()
+
+    kit.assert_good_pdf(pool.to_pdf(render))
+    assert len(made) == 1
+    if None not in cores:           # pinned (two or more cores): rendered on the office's core
+        assert len(made[0]) == 1 and made[0] <= cores
+
+
+def test_a_render_error_reaches_the_caller_and_frees_the_office(pool: Any, kit: Any) -> None:
+    def broken() -> bytes:
+        raise RenderError(detail="template tag left open")
+
+    restarts = sum(pool.restarts.values())
+    with pytest.raises(RenderError):
+        pool.to_pdf(broken)
+    kit.wait_until(lambda: pool.supervisor.busy == 0, timeout=10, what="the office released")
+    kit.assert_good_pdf(pool.to_pdf(kit.make_docx()))
+    assert sum(pool.restarts.values()) == restarts
+
+
 def test_timeout_kills_cleanly_and_the_next_request_succeeds(
         pool: Any, kit: Any, tuned: Any) -> None:
     huge = kit.make_docx(paragraphs=HUGE)
@@ -175,12 +200,17 @@ def test_kill_9_mid_stream_every_request_succeeds_and_the_pool_heals(
     docx = kit.make_docx(paragraphs=60)
     retries, per_client = pool.retries, 8
     outcomes: list[Any] = []
+    renders: list[int] = []
     done = threading.Semaphore(0)
+
+    def render() -> bytes:          # a retry on a fresh process converts the same DOCX
+        renders.append(1)
+        return docx
 
     def client() -> None:
         for _ in range(per_client):
             try:
-                outcomes.append(pool.to_pdf(docx))
+                outcomes.append(pool.to_pdf(render))
             except Exception as e:  # reported by the assertions below
                 outcomes.append(e)
             done.release()
@@ -204,6 +234,7 @@ def test_kill_9_mid_stream_every_request_succeeds_and_the_pool_heals(
         assert isinstance(outcome, bytes), f"a request failed: {outcome!r}"
         kit.assert_good_pdf(outcome)
     assert pool.retries > retries, "the killed process had a request, which was retried"
+    assert len(renders) == 2 * per_client, "a retried request was rendered again"
     kit.wait_until(lambda: pool.ready() and pool.alive == 2, what="the pool to heal")
     assert victim_pid not in pool.pids
     assert [t for t in victim_traces if t.exists()] == [], "a killed soffice left files"
