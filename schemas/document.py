@@ -92,7 +92,7 @@ class DrafterSchema(StrictSchema):
 
 
 class Block(fields.Field):
-    """One body block: exactly one of heading, text, item, bullets, article, table."""
+    """One body block: exactly one of part, heading, text, item, bullets, article, table."""
 
     default_error_messages = {
         "invalid": "Mỗi khối nội dung phải là một đối tượng JSON.",
@@ -111,7 +111,7 @@ class Block(fields.Field):
 
 
 _BLOCK_REFS = [{"$ref": f"#/components/schemas/{kind.capitalize()}Block"}
-               for kind in ("heading", "text", "item", "bullets", "article", "table")]
+               for kind in ("part", "heading", "text", "item", "bullets", "article", "table")]
 
 
 class Body(fields.Field):
@@ -144,6 +144,16 @@ def _children() -> List:
 class HeadingBlock(StrictSchema):
     heading = Text(required=True, max_length=1000)
     label = Text(load_default=None, max_length=30)
+    children = _children()
+
+
+class PartBlock(StrictSchema):
+    """Phần, chương, mục or tiểu mục: a label line ("Chương I") and a title line (§5 table)."""
+
+    part = Text(required=True, max_length=1000)
+    label = Text(load_default=None, max_length=30,
+                 metadata={"description": "Ví dụ: Chương I, Phần II, Mục 1; mặc định Chương "
+                                          "(văn bản có điều) hoặc Phần, đánh số La Mã"})
     children = _children()
 
 
@@ -220,7 +230,7 @@ class TableBlock(StrictSchema):
 
 
 BLOCKS: dict[str, Schema] = {
-    "heading": HeadingBlock(), "text": TextBlock(), "item": ItemBlock(),
+    "part": PartBlock(), "heading": HeadingBlock(), "text": TextBlock(), "item": ItemBlock(),
     "bullets": BulletsBlock(), "article": ArticleBlock(), "table": TableBlock(),
 }
 BULLET_ITEM = BulletWithChildren()

@@ -26,6 +26,9 @@ CENTER, JUSTIFY, LEFT = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY,
 # name: (size pt, bold, italic, align, first-line twips, before twips, after twips, keep_next)
 STYLES: dict[str, tuple] = {
     layout.BODY: (14, False, False, JUSTIFY, 567, 120, 0, False),
+    # "Phần I" / "Chương I" and its title on the next line, centred and bold (nd30-spec §5).
+    layout.PART_LABEL: (14, True, False, CENTER, 0, 240, 0, True),
+    layout.PART_TITLE: (14, True, False, CENTER, 0, 0, 120, True),
     layout.HEADING[1]: (14, True, False, JUSTIFY, 567, 120, 0, True),
     layout.HEADING[2]: (14, True, False, JUSTIFY, 567, 120, 0, True),
     layout.HEADING[3]: (14, False, True, JUSTIFY, 567, 120, 0, True),
@@ -195,6 +198,9 @@ def body(doc) -> None:
             para(doc, "", style)
         elif kind == "text":
             para(doc, "{{ p.text }}", style)
+        elif kind == "part":
+            para(doc, "{{ p.label }}", style)
+            para(doc, "{{ p.text }}", layout.PART_TITLE)
         elif kind == "article":
             paragraph = doc.add_paragraph(style=style)
             paragraph.add_run("{{ p.label }}").bold = True

@@ -1,7 +1,8 @@
 """Body text as a clerk pastes it from Word → the same blocks the JSON body uses.
 
-Line markers give the structure (I., 1., a), -, +, Điều N.); labels found in the text are
-kept as written, so a plan whose own numbering skips III prints as it was written.
+Line markers give the structure (Phần I, Chương I, Mục 1 with their title on the next line;
+I., 1., a), -, +, Điều N.); labels found in the text are kept as written, so a plan whose own
+numbering skips III prints as it was written.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ _MARKERS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("arabic", re.compile(r"^(\d+\.)\s+(.+)$"), 2),
     ("letter", re.compile(r"^([a-zđ]\))\s*(.+)$"), 4),
 )
+# "Chương II" alone on its line (its title follows on the next), or "Chương II. TITLE"; ranked
+# above every numbered block, Phần over Chương over Mục over Tiểu mục.
+_PART = re.compile(r"^((Phần|Chương|Tiểu mục|Mục)\s+([IVXLC]+|\d+))\s*(?:[.:–-]\s*(.*))?$",
+                   re.IGNORECASE)
+_PART_RANK = {"phần": -3, "chương": -2, "mục": -1, "tiểu mục": 0}
 _DASH = re.compile(r"^[-–•]\s*(.+)$")
 _PLUS = re.compile(r"^\+\s*(.+)$")
 
@@ -35,9 +41,25 @@ def parse(text: str) -> list[dict]:
     def container() -> list[dict]:
         return stack[-1][1]["children"] if stack else root
 
+    untitled: dict | None = None        # a part whose title is the next line
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
+            continue
+        if untitled is not None:
+            untitled["part"], untitled = line, None
+            continue
+        part = _PART.match(line)
+        if part:
+            rank = _PART_RANK[part.group(2).lower()]
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            block = {"kind": "part", "part": (part.group(4) or "").strip(),
+                     "label": part.group(1), "children": []}
+            container().append(block)
+            stack.append((rank, block))
+            if not block["part"]:
+                untitled = block
             continue
         block = _numbered(line)
         if block is not None:
@@ -52,7 +74,18 @@ def parse(text: str) -> list[dict]:
             _add_bullet(container(), (plus or dash).group(1), sub=bool(plus))
             continue
         container().append({"kind": "text", "text": line, "label": None})
+    if untitled is not None:                # a label on the last line: keep it as text
+        _retract(root, untitled)
     return root
+
+
+def _retract(blocks: list[dict], part: dict) -> None:
+    """Turn a part that got no title back into the text line it was."""
+    for i, block in enumerate(blocks):
+        if block is part:
+            blocks[i] = {"kind": "text", "text": part["label"], "label": None}
+            return
+        _retract(block.get("children", []), part)
 
 
 def _numbered(line: str) -> tuple[int, dict] | None:

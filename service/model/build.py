@@ -85,21 +85,31 @@ def _to_lines(to: list[str]) -> tuple[str, ...]:
     return tuple(nd30.dash_items(to))
 
 
-def flatten(blocks: list[dict], scheme: str, depth: int = 1,
-            bullet_level: int = 0) -> list[Paragraph]:
-    """Blocks → printed paragraphs, numbering siblings by depth and scheme (§3.7)."""
+def flatten(blocks: list[dict], scheme: str, depth: int = 1, bullet_level: int = 0,
+            articles: list[int] | None = None) -> list[Paragraph]:
+    """Blocks → printed paragraphs, numbering siblings by depth and scheme (§3.7).
+
+    Phần and chương are not a numbering level: what they hold numbers as if they were not
+    there, except that Điều numbers run on through the whole document (`articles`, shared)."""
     out: list[Paragraph] = []
-    numbered = articles = 0
+    articles = [0] if articles is None else articles
+    numbered = parts = 0
     for block in blocks:
         kind = block["kind"]
         given = block.get("label")
-        if kind in ("heading", "item"):
+        if kind == "part":
+            parts += 1
+            word = "Chương" if scheme == "articles" else "Phần"
+            out.append(Paragraph("part", given or f"{word} {nd30.roman(parts)}",
+                                 block["part"].upper(), depth))
+            out.extend(flatten(block["children"], scheme, depth, bullet_level, articles))
+        elif kind in ("heading", "item"):
             numbered += 1
             text = block[kind]
             if scheme == "articles" and depth == 1 and kind == "heading":
-                articles += 1
-                out.append(Paragraph("article_title", given or nd30.label("article", articles),
-                                     text, depth))
+                articles[0] += 1
+                out.append(Paragraph("article_title",
+                                     given or nd30.label("article", articles[0]), text, depth))
             else:
                 num_kind = nd30.scheme_kind(scheme, depth)
                 lbl = given if given is not None else nd30.label(num_kind, numbered)
@@ -111,10 +121,10 @@ def flatten(blocks: list[dict], scheme: str, depth: int = 1,
                     out.append(Paragraph("item", lbl, text, depth))
             out.extend(flatten(block["children"], scheme, depth + 1, bullet_level))
         elif kind == "article":
-            articles += 1
+            articles[0] += 1
             text = block["article"]
             out.append(Paragraph("article_title" if is_title(text) else "article",
-                                 given or nd30.label("article", articles), text, depth))
+                                 given or nd30.label("article", articles[0]), text, depth))
             out.extend(flatten(block["children"], scheme, depth + 1, bullet_level))
         elif kind == "text":
             out.append(Paragraph("text", given or "", block["text"], depth))

@@ -20,7 +20,8 @@ class Table:
 class Paragraph:
     """One printed body paragraph (ô 6).
 
-    kind: heading1 (I. MỤC), heading2 (1. Khoản có tiêu đề), heading3 (a) …), item (numbered,
+    kind: part (label "Phần I" / "Chương I", text its title in caps, printed on the next line),
+    heading1 (I. MỤC), heading2 (1. Khoản có tiêu đề), heading3 (a) …), item (numbered,
     upright), text, bullet (- / +), article_title (Điều 1. Tiêu đề, all bold), article
     (Điều 1. label bold, text upright), table.
     """

@@ -8,6 +8,8 @@ reads widths back from the document, so a restyled template keeps working.
 FONT = "Times New Roman"
 
 BODY = "VB Nội dung"
+PART_LABEL = "VB Phần, chương"
+PART_TITLE = "VB Tên phần, chương"
 HEADING = {1: "VB Đề mục I", 2: "VB Đề mục 1", 3: "VB Đề mục a"}
 ITEM = "VB Đoạn đánh số"
 BULLET = "VB Gạch đầu dòng"
@@ -44,7 +46,7 @@ RULE_SUBJECT = "VB Kẻ dưới trích yếu"
 
 # Paragraph kind (service.model.document.Paragraph.kind) → style.
 BODY_STYLES = {
-    "heading1": HEADING[1], "heading2": HEADING[2], "heading3": HEADING[3],
+    "part": PART_LABEL, "heading1": HEADING[1], "heading2": HEADING[2], "heading3": HEADING[3],
     "item": ITEM, "text": BODY, "bullet": BULLET, "article_title": ARTICLE_TITLE,
     "article": ARTICLE, "table": TABLE_SLOT,
 }

@@ -120,13 +120,27 @@ def variants() -> dict[str, dict]:
     overflow = example("thong_bao")
     overflow["body"] = "\n".join([OVERFLOW_PARAGRAPH] * 11)
     cases["thong_bao_overflow"] = overflow
+    # A quy chế-like decision in chapters, labels left to the service (Chương I, II; Điều 1-3).
+    chapters = example("quyet_dinh")
+    chapters["body"] = [
+        {"part": "Quy định chung", "children": [
+            {"article": "Phạm vi điều chỉnh", "children": [
+                {"text": "Quy chế này quy định việc tổ chức và hoạt động của Tổ công nghệ số."}]},
+            {"article": "Đối tượng áp dụng", "children": [
+                {"text": "Thành viên Tổ và các cơ quan, đơn vị có liên quan."}]}]},
+        {"part": "Tổ chức thực hiện", "children": [
+            {"article": "Trách nhiệm thi hành", "children": [
+                {"text": "Văn phòng Ủy ban nhân dân xã theo dõi việc thực hiện Quy chế này."}]}]},
+    ]
+    cases["quyet_dinh_chapters"] = chapters
     return cases
 
 
 OVERFLOW_PARAGRAPH = ("Văn phòng Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị liên quan "
                       "phối hợp chặt chẽ, bảo đảm tiến độ và chất lượng công việc được giao "
                       "trong tháng.")
-BASE = {"ke_hoach_draft": "ke_hoach", "thong_bao_overflow": "thong_bao"}
+BASE = {"ke_hoach_draft": "ke_hoach", "thong_bao_overflow": "thong_bao",
+        "quyet_dinh_chapters": "quyet_dinh"}
 
 
 @pytest.fixture(scope="session")

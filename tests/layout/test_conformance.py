@@ -200,6 +200,20 @@ def test_decision_bases_enactment_and_articles(rendered):
         assert abs(line[0].x0 - (LEFT + 10)) < 0.5
 
 
+def test_chapters_are_centred_bold_two_lines_and_articles_number_through(rendered):
+    page = rendered["quyet_dinh_chapters"].pages[0]
+    for label, title in (("Chương I", "QUY ĐỊNH CHUNG"), ("Chương II", "TỔ CHỨC THỰC HIỆN")):
+        above, below = page.line(label), page.line(title)
+        only(above + below, bold=True, size=14.0)
+        assert abs(above[0].centre - CENTRE) < 1.0 and abs(below[0].centre - CENTRE) < 1.0
+        assert 0 <= below[0].y0 - above[0].y1 < 2.0         # the title on the very next line
+    articles = [line for line in page.lines if re.match(r"Điều \d+\.", Page.text_of(line))]
+    assert [Page.text_of(a)[:7] for a in articles] == ["Điều 1.", "Điều 2.", "Điều 3."]
+    texts = page.texts
+    assert texts.index("Chương I") < texts.index(Page.text_of(articles[0])) \
+        < texts.index("Chương II") < texts.index(Page.text_of(articles[2]))
+
+
 def test_cong_van_vv_and_kinh_gui(rendered):
     page = rendered["cong_van"].pages[0]
     number = page.line(r"Số: 212/SNV-CCVC")

@@ -79,3 +79,30 @@ def test_initials_are_not_roman_numerals():
     assert [c["text"] for c in blocks[0]["children"]] == [
         "C. Nguyễn là người phụ trách.", "V. Trần đã báo cáo."]
     assert blocks[1]["label"] == "V."
+
+
+def test_chapters_with_their_title_on_the_next_line_or_the_same_one():
+    blocks = parse("Chương I\nQuy định chung\nĐiều 1. Phạm vi điều chỉnh\nNội dung điều 1.\n"
+                   "Chương II. TỔ CHỨC THỰC HIỆN\nĐiều 2. Hiệu lực thi hành\n"
+                   "Mục 1 của quy chế này là một câu văn.")
+    first, second = blocks
+    assert (first["kind"], first["label"], first["part"]) == ("part", "Chương I", "Quy định chung")
+    assert [c["label"] for c in first["children"]] == ["Điều 1."]
+    assert (second["label"], second["part"]) == ("Chương II", "TỔ CHỨC THỰC HIỆN")
+    article = second["children"][0]
+    assert article["label"] == "Điều 2."
+    # "Mục 1 của …" is a sentence, not a mục: it stays text, inside the article.
+    assert article["children"] == [
+        {"kind": "text", "text": "Mục 1 của quy chế này là một câu văn.", "label": None}]
+
+
+def test_phan_holds_chuong_holds_muc_and_a_label_without_title_stays_text():
+    blocks = parse("Phần I\nQUY ĐỊNH CHUNG\nChương I\nPHẠM VI\nMục 1\nGIẢI THÍCH\n"
+                   "Điều 1. Từ ngữ\nPhần II\nTỔ CHỨC\nChương III")
+    phan1, phan2 = blocks
+    chuong = phan1["children"][0]
+    muc = chuong["children"][0]
+    assert (chuong["label"], muc["label"], muc["children"][0]["label"]) == \
+        ("Chương I", "Mục 1", "Điều 1.")
+    assert phan2["label"] == "Phần II"
+    assert phan2["children"] == [{"kind": "text", "text": "Chương III", "label": None}]

@@ -119,3 +119,27 @@ def test_metadata():
     assert meta.title.startswith("V/v cập nhật")
     assert meta.author == "SỞ NỘI VỤ"
     assert "212/SNV-CCVC" in meta.keywords
+
+
+def test_chapters_take_default_labels_and_articles_number_through_them():
+    payload = example("quyet_dinh")
+    payload["body"] = [
+        {"part": "Quy định chung", "children": [{"article": "Phạm vi"}, {"article": "Đối tượng"}]},
+        {"part": "Điều khoản thi hành", "children": [{"article": "Hiệu lực"}]},
+    ]
+    body = model(payload).body
+    assert [(p.kind, p.label, p.text) for p in body] == [
+        ("part", "Chương I", "QUY ĐỊNH CHUNG"), ("article_title", "Điều 1.", "Phạm vi"),
+        ("article_title", "Điều 2.", "Đối tượng"), ("part", "Chương II", "ĐIỀU KHOẢN THI HÀNH"),
+        ("article_title", "Điều 3.", "Hiệu lực./.")]
+
+
+def test_parts_of_a_plan_restart_their_sections_and_keep_given_labels():
+    payload = example("ke_hoach")
+    payload["body"] = [
+        {"part": "Kết quả", "children": [{"heading": "Công tác chỉ đạo"}, {"heading": "Kết quả"}]},
+        {"part": "Nhiệm vụ", "label": "Phần thứ hai", "children": [{"heading": "Mục tiêu"}]},
+    ]
+    assert labels(model(payload)) == [
+        ("part", "Phần I"), ("heading1", "I."), ("heading1", "II."),
+        ("part", "Phần thứ hai"), ("heading1", "I.")]
