@@ -273,6 +273,8 @@ class DocumentSchema(StrictSchema):
     secrecy = Text(load_default=None, allow_none=True, validate=one_of(SECRECY))
     circulation = Text(load_default=None, allow_none=True, max_length=100)
     drafter = Nested(DrafterSchema, load_default=None, allow_none=True)
+    contact = Text(load_default=None, allow_none=True, max_length=300, metadata={
+        "description": "Ô 13, cuối trang đầu: địa chỉ, điện thoại, fax, email, website"})
 
     @validates_schema(skip_on_field_errors=False)
     def _per_type(self, data: dict, partial: Any = None, **kwargs: Any) -> None:

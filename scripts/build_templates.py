@@ -56,6 +56,7 @@ STYLES: dict[str, tuple] = {
     layout.SIGNER_TITLE: (14, True, False, CENTER, 0, 0, 0, True),
     layout.SIGNER_NAME: (14, True, False, CENTER, 0, 1701, 0, False),  # 30 mm to sign (§3.8)
     layout.PAGE_NUMBER: (14, False, False, CENTER, 0, 0, 0, False),
+    layout.CONTACT: (11, False, False, CENTER, 0, 0, 0, False),     # ô 13, under a rule
     layout.STAMP: (13, True, False, CENTER, 0, 120, 0, False),
     layout.CIRCULATION: (13, True, False, CENTER, 0, 0, 120, False),
     layout.TABLE_TEXT: (13, False, False, LEFT, 0, 40, 40, False),
@@ -103,6 +104,7 @@ def define_styles(doc) -> None:
         pf.line_spacing = Pt(3)
         pf.keep_with_next = True
         ooxml.paragraph_border(style)
+    ooxml.paragraph_border(doc.styles[layout.CONTACT], ("top",))    # the text width's rule
     ooxml.paragraph_border(doc.styles[layout.STAMP], ("top", "left", "bottom", "right"))
     ooxml.paragraph_border(doc.styles[layout.CIRCULATION], ("top", "left", "bottom", "right"))
     doc.styles[layout.CIRCULATION].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -120,6 +122,12 @@ def page_setup(doc) -> None:
     number.style = doc.styles[layout.PAGE_NUMBER]
     ooxml.page_number_field(number)
     section.first_page_header.paragraphs[0].style = doc.styles[layout.PAGE_NUMBER]
+    # Ô 13 at the foot of page 1 only (nd30-spec §4), when the payload has it.
+    footer = section.first_page_footer
+    footer.paragraphs[0].text = "{%p if contact %}"
+    para(footer, "{{ contact }}", layout.CONTACT)
+    para(footer, "{%p endif %}", layout.BODY)
+    para(footer, "", layout.TABLE_SLOT)     # a footer must keep one paragraph; 2 pt high
 
 
 def para(container, text: str, style: str) -> None:

@@ -53,6 +53,7 @@ def build(data: dict[str, Any]) -> Document:
                                     if data["archive"] else [])])),
         drafter=(f"{drafter['code'].upper()}.({drafter['copies']})" if drafter
                  and drafter["copies"] else f"{drafter['code'].upper()}." if drafter else None),
+        contact=data["contact"],
         signer=Signer(
             lines=tuple(nd30.signer_lines([(o["mode"], o["of"]) for o in signer["on_behalf"]],
                                           signer["title"])),

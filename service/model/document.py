@@ -75,6 +75,7 @@ class Document:
     body: tuple[Paragraph, ...]
     recipients: tuple[str, ...]        # nơi nhận (ô 9b) lines, "- …;" … "- Lưu: VT."
     drafter: str | None                # ô 12, "PL.(300)"
+    contact: str | None                # ô 13: address, phone, email… at the foot of page 1
     signer: Signer
     stamps_top: tuple[Stamp, ...]      # ô 11, above the header
     stamps_left: tuple[Stamp, ...]     # ô 10a / 10b, under the số / V/v

@@ -133,14 +133,23 @@ def variants() -> dict[str, dict]:
                 {"text": "Văn phòng Ủy ban nhân dân xã theo dõi việc thực hiện Quy chế này."}]}]},
     ]
     cases["quyet_dinh_chapters"] = chapters
+    # Ô 13 on a letter that runs to a second page: the contact line belongs to page 1 only.
+    contact = example("thong_bao")
+    contact["body"] = "\n".join([OVERFLOW_PARAGRAPH] * 14)
+    contact["contact"] = CONTACT
+    cases["thong_bao_contact"] = contact
     return cases
+
+
+CONTACT = ("Số 12 Lê Lợi, phường Phú Hội, thành phố Huế; ĐT: 0234.3822.123; "
+           "Email: vanphong@thuathienhue.gov.vn; Website: thuathienhue.gov.vn")
 
 
 OVERFLOW_PARAGRAPH = ("Văn phòng Ủy ban nhân dân tỉnh đề nghị các cơ quan, đơn vị liên quan "
                       "phối hợp chặt chẽ, bảo đảm tiến độ và chất lượng công việc được giao "
                       "trong tháng.")
 BASE = {"ke_hoach_draft": "ke_hoach", "thong_bao_overflow": "thong_bao",
-        "quyet_dinh_chapters": "quyet_dinh"}
+        "quyet_dinh_chapters": "quyet_dinh", "thong_bao_contact": "thong_bao"}
 
 
 @pytest.fixture(scope="session")

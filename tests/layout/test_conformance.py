@@ -12,12 +12,12 @@ import re
 import pytest
 
 from tests.conftest import example
-from tests.layout.conftest import BASE, CENTRE, LEFT, RIGHT, Page, Rendered
+from tests.layout.conftest import BASE, BOTTOM, CENTRE, CONTACT, LEFT, RIGHT, Page, Rendered
 
 pytestmark = pytest.mark.soffice
 
 ALL = ["ke_hoach", "bao_cao", "quyet_dinh", "cong_van", "to_trinh", "thong_bao",
-       "ke_hoach_draft", "thong_bao_overflow"]
+       "ke_hoach_draft", "thong_bao_overflow", "quyet_dinh_chapters", "thong_bao_contact"]
 DATE = r"[^,]+, ngày (0[1-9]|[12][0-9]|3[01]|\u00a0+) tháng (0[12]|[3-9]|1[0-2]|\u00a0+) năm \d{4}"
 
 
@@ -53,7 +53,9 @@ def test_text_stays_inside_the_margins(case):
                 assert span.x1 <= RIGHT + 0.5, span
                 # header and footer tables reach 7.5 mm into the left margin, as the Mẫu do
                 assert span.x0 >= LEFT - 7.5 - 0.5, span
-                assert span.y0 >= 10 and span.y1 <= 297 - 20 + 0.5, span
+                # ô 13 (11 pt) is page 1's footer: in the bottom margin, 10 mm from the edge
+                bottom = 297 - 10 if span.size == 11.0 and span.y0 > BOTTOM else BOTTOM
+                assert span.y0 >= 10 and span.y1 <= bottom + 0.5, span
 
 
 def test_national_title_motto_and_their_rule(case):
@@ -212,6 +214,26 @@ def test_chapters_are_centred_bold_two_lines_and_articles_number_through(rendere
     texts = page.texts
     assert texts.index("Chương I") < texts.index(Page.text_of(articles[0])) \
         < texts.index("Chương II") < texts.index(Page.text_of(articles[2]))
+
+
+def test_contact_line_at_the_foot_of_page_one_only_under_a_full_width_rule(rendered):
+    first, *rest = rendered["thong_bao_contact"].pages
+    assert rest, "the case must run to a second page"
+    lines = [line for line in first.lines if line[0].y0 > BOTTOM]
+    assert lines and " ".join(Page.text_of(line) for line in lines) == CONTACT
+    for line in lines:
+        only(line, size=11.0, bold=False, italic=False)
+        assert abs(line[0].centre - CENTRE) < 2.0 if line is lines[-1] else True
+    rule = first.rules[-1]
+    assert rule.y < lines[0][0].y0 and lines[0][0].y0 - rule.y < 3     # just above the text
+    assert abs(rule.x0 - LEFT) < 1.0 and abs(rule.x1 - RIGHT) < 1.0     # the text width
+    for page in rest:
+        assert all(line[0].y0 < BOTTOM for line in page.lines)
+        assert not [r for r in page.rules if r.y > BOTTOM - 1]
+    # Without it, page 1 has no rule and no text below the text area.
+    plain = rendered["thong_bao"].pages[0]
+    assert not [line for line in plain.lines if line[0].y0 > BOTTOM]
+    assert not [r for r in plain.rules if r.y > BOTTOM - 1]
 
 
 def test_cong_van_vv_and_kinh_gui(rendered):
