@@ -236,6 +236,19 @@ BLOCKS: dict[str, Schema] = {
 BULLET_ITEM = BulletWithChildren()
 
 
+class AppendixSchema(StrictSchema):
+    """Phụ lục (nd30-spec §4): on pages of its own, numbered from 1, after the signature."""
+
+    title = Text(required=True, max_length=500)
+    label = Text(load_default=None, max_length=30, metadata={
+        "description": "Mặc định: Phụ lục (một phụ lục), Phụ lục I, II… (nhiều phụ lục)"})
+    body = Body(required=True, metadata={
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"oneOf": _BLOCK_REFS}}]})
+
+
+MAX_APPENDICES = 20
+
+
 class DocumentSchema(StrictSchema):
     """Văn bản hành chính: everything a Mẫu of nd30-spec §6 shows, by its contract name."""
 
@@ -275,6 +288,8 @@ class DocumentSchema(StrictSchema):
     drafter = Nested(DrafterSchema, load_default=None, allow_none=True)
     contact = Text(load_default=None, allow_none=True, max_length=300, metadata={
         "description": "Ô 13, cuối trang đầu: địa chỉ, điện thoại, fax, email, website"})
+    appendices = List(Nested(AppendixSchema), load_default=list,
+                      validate=length(MAX_APPENDICES), metadata={"description": "Phụ lục"})
 
     @validates_schema(skip_on_field_errors=False)
     def _per_type(self, data: dict, partial: Any = None, **kwargs: Any) -> None:
@@ -296,17 +311,30 @@ class DocumentSchema(StrictSchema):
         if data.get("unit_code") and doc_type.abbrev is not None:
             errors["unit_code"] = ["Chỉ dùng cho công văn (ký hiệu <cơ quan>-<đơn vị>)."]
         depth = limit("depth")
+        too_deep = [f"Nội dung lồng quá {depth} cấp."]
         if isinstance(data.get("body"), list) and _depth(data["body"]) > depth:
-            errors["body"] = [f"Nội dung lồng quá {depth} cấp."]
-        if errors:
-            raise ValidationError(errors)
+            errors["body"] = too_deep
+        deep = {i: {"body": too_deep} for i, appendix in enumerate(data.get("appendices") or [])
+                if isinstance(appendix.get("body"), list) and _depth(appendix["body"]) > depth}
+        if errors or deep:
+            raise ValidationError({**errors, **({"appendices": deep} if deep else {})})
 
     @pre_load
     def _not_too_deep(self, data: Any, **kwargs: Any) -> Any:
         # Blocks are read recursively, so a body nested hundreds deep would exhaust the stack
         # before the depth rule below could speak: measure the raw JSON first, iteratively.
-        if isinstance(data, dict) and deeper_than(data.get("body"), max_nesting()):
-            raise ValidationError({"body": [f"Nội dung lồng quá {limit('depth')} cấp."]})
+        if not isinstance(data, dict):
+            return data
+        too_deep = [f"Nội dung lồng quá {limit('depth')} cấp."]
+        if deeper_than(data.get("body"), max_nesting()):
+            raise ValidationError({"body": too_deep})
+        appendices = data.get("appendices")
+        if isinstance(appendices, list):
+            deep = {i: {"body": too_deep} for i, appendix in enumerate(appendices)
+                    if isinstance(appendix, dict)
+                    and deeper_than(appendix.get("body"), max_nesting())}
+            if deep:
+                raise ValidationError({"appendices": deep})
         return data
 
     @post_load

@@ -57,12 +57,16 @@ STYLES: dict[str, tuple] = {
     layout.SIGNER_NAME: (14, True, False, CENTER, 0, 1701, 0, False),  # 30 mm to sign (§3.8)
     layout.PAGE_NUMBER: (14, False, False, CENTER, 0, 0, 0, False),
     layout.CONTACT: (11, False, False, CENTER, 0, 0, 0, False),     # ô 13, under a rule
+    # Phụ lục (nd30-spec §4): label 14 bold, title in caps bold, "(Kèm theo …)" italic.
+    layout.APPENDIX_LABEL: (14, True, False, CENTER, 0, 0, 0, True),
+    layout.APPENDIX_TITLE: (14, True, False, CENTER, 0, 0, 0, True),
+    layout.APPENDIX_REFERENCE: (14, False, True, CENTER, 0, 0, 0, True),
     layout.STAMP: (13, True, False, CENTER, 0, 120, 0, False),
     layout.CIRCULATION: (13, True, False, CENTER, 0, 0, 120, False),
     layout.TABLE_TEXT: (13, False, False, LEFT, 0, 40, 40, False),
     layout.TABLE_SLOT: (2, False, False, LEFT, 0, 0, 0, False),
 }
-RULES = (layout.RULE_ISSUER, layout.RULE_MOTTO, layout.RULE_SUBJECT)
+RULES = (layout.RULE_ISSUER, layout.RULE_MOTTO, layout.RULE_SUBJECT, layout.RULE_APPENDIX)
 
 
 def define_styles(doc) -> None:
@@ -196,8 +200,8 @@ def kinh_gui(doc, doc_type: DocType) -> None:
     para(doc, "{%p endif %}", layout.BODY)
 
 
-def body(doc) -> None:
-    para(doc, "{%p for p in body %}", layout.BODY)
+def body(doc, blocks: str = "body") -> None:
+    para(doc, f"{{%p for p in {blocks} %}}", layout.BODY)
     first = True
     for kind, style in layout.BODY_STYLES.items():
         para(doc, f"{{%p {'if' if first else 'elif'} p.kind == '{kind}' %}}", layout.BODY)
@@ -238,6 +242,18 @@ def footer(doc) -> None:
     para(right, "{{ signer.name }}", layout.SIGNER_NAME)
 
 
+def appendices(doc) -> None:
+    """Each phụ lục after the signature; the renderer starts a section (new page, numbers
+    from 1) before each label."""
+    para(doc, "{%p for a in appendices %}", layout.BODY)
+    para(doc, "{{ a.label }}", layout.APPENDIX_LABEL)
+    para(doc, "{{ a.title }}", layout.APPENDIX_TITLE)
+    para(doc, "{{ a.reference }}", layout.APPENDIX_REFERENCE)
+    para(doc, "", layout.RULE_APPENDIX)
+    body(doc, "a.body")
+    para(doc, "{%p endfor %}", layout.BODY)
+
+
 def slim(doc) -> None:
     """Keep only the styles and parts the template uses: python-docx's blank document carries
     800 KB of built-in styles that every render would parse and write again."""
@@ -257,6 +273,7 @@ def build(doc_type: DocType) -> None:
     kinh_gui(doc, doc_type)
     body(doc)
     footer(doc)
+    appendices(doc)
     slim(doc)
     doc.core_properties.title = f"Mẫu {doc_type.mau}: {doc_type.name or 'CÔNG VĂN'}"
     doc.core_properties.author = ""

@@ -10,7 +10,15 @@ from schemas.fields import PartialDate
 from schemas.registry import TYPES, DocType
 from service.model import nd30
 from service.model.body_text import is_title, parse
-from service.model.document import Document, Metadata, Paragraph, Signer, Stamp, Table
+from service.model.document import (
+    Appendix,
+    Document,
+    Metadata,
+    Paragraph,
+    Signer,
+    Stamp,
+    Table,
+)
 
 URGENCY = {"khan": ("KHẨN", 20.0), "thuong_khan": ("THƯỢNG KHẨN", 40.0),
            "hoa_toc": ("HỎA TỐC", 30.0)}                      # §4: box sizes in mm
@@ -54,6 +62,8 @@ def build(data: dict[str, Any]) -> Document:
         drafter=(f"{drafter['code'].upper()}.({drafter['copies']})" if drafter
                  and drafter["copies"] else f"{drafter['code'].upper()}." if drafter else None),
         contact=data["contact"],
+        appendices=tuple(_appendices(data["appendices"], doc_type,
+                                     number_line.removeprefix("Số: "), when, issuer["name"])),
         signer=Signer(
             lines=tuple(nd30.signer_lines([(o["mode"], o["of"]) for o in signer["on_behalf"]],
                                           signer["title"])),
@@ -153,6 +163,24 @@ def _heading_level(lbl: str, num_kind: str) -> int:
     if re.fullmatch(r"[a-zđ]+\)", lbl):
         return 3
     return {"roman": 1, "arabic": 2}.get(num_kind, 3)
+
+
+def _appendices(appendices: list[dict], doc_type: DocType, number: str, when: PartialDate,
+                issuer: str | list[str]) -> list[Appendix]:
+    """Phụ lục: "Phụ lục" alone, or I, II… when there are several (§4); the reference line
+    names this document by `number` and date as its header prints them, blanks and all."""
+    issuer_name = " ".join(issuer) if isinstance(issuer, list) else issuer
+    kind = doc_type.name.capitalize() if doc_type.name else "Văn bản"
+    reference = f"(Kèm theo {kind} số {number} {nd30.date_words(*when)} của {issuer_name})"
+    out = []
+    for n, appendix in enumerate(appendices, start=1):
+        label = appendix["label"] or (f"Phụ lục {nd30.roman(n)}" if len(appendices) > 1
+                                      else "Phụ lục")
+        blocks = appendix["body"]
+        blocks = parse(blocks) if isinstance(blocks, str) else blocks
+        out.append(Appendix(label, appendix["title"].upper(), reference,
+                            tuple(_close(flatten(blocks, "sections")))))
+    return out
 
 
 def _close(paragraphs: list[Paragraph]) -> list[Paragraph]:

@@ -34,6 +34,16 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Appendix:
+    """Phụ lục (nd30-spec §4): label, title in caps, the "(Kèm theo …)" line, its own body."""
+
+    label: str
+    title: str
+    reference: str
+    body: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
 class Stamp:
     """Dấu mức độ khẩn / độ mật / phạm vi lưu hành (ô 10a, 10b, 11): boxed caps text."""
 
@@ -76,6 +86,7 @@ class Document:
     recipients: tuple[str, ...]        # nơi nhận (ô 9b) lines, "- …;" … "- Lưu: VT."
     drafter: str | None                # ô 12, "PL.(300)"
     contact: str | None                # ô 13: address, phone, email… at the foot of page 1
+    appendices: tuple[Appendix, ...]   # each on pages of its own, numbered from 1
     signer: Signer
     stamps_top: tuple[Stamp, ...]      # ô 11, above the header
     stamps_left: tuple[Stamp, ...]     # ô 10a / 10b, under the số / V/v

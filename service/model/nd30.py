@@ -41,10 +41,15 @@ def date_line(place: str, year: int | None, month: int | None = None,
 
     Parts left None are blanks for the văn thư: `…, ngày      tháng 02 năm 2023`.
     """
+    return f"{place}, {date_words(year, month, day)}"
+
+
+def date_words(year: int | None, month: int | None = None, day: int | None = None) -> str:
+    """`ngày 05 tháng 3 năm 2020`, blanks for the parts left None (as in date_line)."""
     day_s = f"{day:02d}" if day is not None else DAY_BLANK
     month_s = DAY_BLANK if month is None else f"{month:02d}" if month <= 2 else str(month)
     year_s = str(year) if year is not None else "20" + "\u00a0" * 4
-    return f"{place}, ngày {day_s} tháng {month_s} năm {year_s}"
+    return f"ngày {day_s} tháng {month_s} năm {year_s}"
 
 
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),

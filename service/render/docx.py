@@ -135,16 +135,20 @@ class DocxRenderer:
         stamp_specs = iter([*document.stamps_top, *document.stamps_left])
         for paragraphs, available in containers:
             styled = [(p, _style_id(p._p)) for p in paragraphs]
-            for p, style_id in styled:
+            for i, (p, style_id) in enumerate(styled):
                 if style_id in rules:
-                    self._size_rule(p, rules[style_id], styled, available, styles)
+                    self._size_rule(p, rules[style_id], styled[:i], available, styles)
                 elif style_id in balanced:
                     self._balance(p, style_id, available, styles)
                 elif style_id in stamps:
                     self._size_stamp(p, style_id, next(stamp_specs).width_mm, available, styles,
                                      right=stamps[style_id])
-        self._place_tables(docx, [p.table for p in document.body if p.kind == "table"], styles)
-        self._keep_signature_with_body(docx)
+        body = [*document.body, *(p for a in document.appendices for p in a.body)]
+        self._place_tables(docx, [p.table for p in body if p.kind == "table"], styles)
+        appendices = [p for p in docx.element.body.iterchildren(qn("w:p"))
+                      if _style_id(p) == styles.ids[layout.APPENDIX_LABEL]]
+        self._keep_signature_with_body(docx, appendices[0] if appendices else None)
+        self._section_per_appendix(docx, appendices, styles)
         props = docx.core_properties
         props.title = document.metadata.title
         props.author = document.metadata.author
@@ -179,12 +183,18 @@ class DocxRenderer:
             p.runs[0].text = " ".join(words[:i]) + "\n" + " ".join(words[i:])
 
     def _size_rule(self, rule: DocxParagraph, name: str,
-                   siblings: list[tuple[DocxParagraph, str | None]], available: int,
+                   above: list[tuple[DocxParagraph, str | None]], available: int,
                    styles: _Styles) -> None:
-        """Rule length from the text it underlines (nd30-spec §3.2, §3.3, §3.6)."""
+        """Rule length from the text it underlines (nd30-spec §3.2, §3.3, §3.6, §4): the
+        nearest run of paragraphs above it in the measured style (the agency's lines; one
+        phụ lục's title, not the next one's)."""
         measured = styles.ids[layout.RULE_MEASURES[name]]
-        widths = [self._text_width(p, measured, styles) for p, style_id in siblings
-                  if style_id == measured]
+        widths: list[int] = []
+        for p, style_id in reversed(above):
+            if style_id == measured:
+                widths.append(self._text_width(p, measured, styles))
+            elif widths:
+                break
         longest = min(max(widths, default=available), available)
         ooxml.centre_within(rule, round(longest * layout.RULE_SHARE[name]), available)
 
@@ -213,12 +223,35 @@ class DocxRenderer:
             slot.addprevious(table)
             slot.getparent().remove(slot)
 
-    def _keep_signature_with_body(self, docx: DocxDocument) -> None:
-        """Nơi nhận and signature never stand alone on a page (nd30-spec §3.10)."""
-        footer = docx.tables[-1]._tbl
-        previous = footer.getprevious()
+    def _keep_signature_with_body(self, docx: DocxDocument, appendix: Any) -> None:
+        """Nơi nhận and signature never stand alone on a page (nd30-spec §3.10). Their table is
+        the last one before the first phụ lục (whose own tables come after it)."""
+        body = docx.element.body
+        tables = [t for t in body.iterchildren(qn("w:tbl"))
+                  if appendix is None or body.index(t) < body.index(appendix)]
+        previous = tables[-1].getprevious()
         if previous is not None and previous.tag.endswith("}p"):
             ooxml.keep_with_next(DocxParagraph(previous, docx._body))
+
+    def _section_per_appendix(self, docx: DocxDocument, labels: list[Any],
+                              styles: _Styles) -> None:
+        """Each phụ lục starts a section: a new page, numbered from 1 (nd30-spec §1, §4), with
+        the page-number header of the text but not its ô 13 footer."""
+        if not labels:
+            return
+        last = docx.element.body.find(qn("w:sectPr"))       # the last section's properties
+        text = copy.deepcopy(last)                          # the text keeps its own
+        ooxml.restart_page_numbers(last)
+        ooxml.drop_first_page_footer(last)
+        slot = styles.ids[layout.TABLE_SLOT]                # a 2 pt paragraph carries a break
+        for n, label in enumerate(labels):
+            ooxml.section_break_before(label, text if n == 0 else last, slot)
+        # A section without a first-page footer of its own would show the text's (ô 13): give
+        # each phụ lục an empty one.
+        for section in docx.sections[1:]:
+            footer = section.first_page_footer
+            footer.is_linked_to_previous = False
+            footer.paragraphs[0]._p.get_or_add_pPr().style = slot
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ SIGNER_TITLE = "VB Chức vụ người ký"
 SIGNER_NAME = "VB Họ tên người ký"
 PAGE_NUMBER = "VB Số trang"
 CONTACT = "VB Thông tin liên hệ"
+APPENDIX_LABEL = "VB Phụ lục"
+APPENDIX_TITLE = "VB Tên phụ lục"
+APPENDIX_REFERENCE = "VB Kèm theo"
 STAMP = "VB Dấu mức độ"
 CIRCULATION = "VB Phạm vi lưu hành"
 TABLE_TEXT = "VB Chữ trong bảng"
@@ -44,6 +47,7 @@ TABLE_STYLE = "Table Grid"
 RULE_ISSUER = "VB Kẻ dưới cơ quan"
 RULE_MOTTO = "VB Kẻ dưới tiêu ngữ"
 RULE_SUBJECT = "VB Kẻ dưới trích yếu"
+RULE_APPENDIX = "VB Kẻ dưới phụ lục"
 
 # Paragraph kind (service.model.document.Paragraph.kind) → style.
 BODY_STYLES = {
@@ -53,8 +57,9 @@ BODY_STYLES = {
 }
 
 # Rule lengths as a share of the text above (nd30-spec §3.2, §3.3, §3.6).
-RULE_SHARE = {RULE_ISSUER: 0.4, RULE_MOTTO: 1.0, RULE_SUBJECT: 0.35}
-RULE_MEASURES = {RULE_ISSUER: ISSUER, RULE_MOTTO: MOTTO, RULE_SUBJECT: SUBJECT}
+RULE_SHARE = {RULE_ISSUER: 0.4, RULE_MOTTO: 1.0, RULE_SUBJECT: 0.35, RULE_APPENDIX: 0.35}
+RULE_MEASURES = {RULE_ISSUER: ISSUER, RULE_MOTTO: MOTTO, RULE_SUBJECT: SUBJECT,
+                 RULE_APPENDIX: APPENDIX_TITLE}
 
 # Geometry laid down by the stock templates, in twips (nd30-spec §7, §3.10, §9).
 TABLE_INDENT = -426                 # into the left margin, as the Mẫu tables do

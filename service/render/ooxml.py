@@ -5,6 +5,8 @@ Everything else goes through python-docx's own API; no regex over XML anywhere.
 
 from __future__ import annotations
 
+import copy
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
@@ -228,3 +230,31 @@ def data_table(rows: list[tuple[str, ...]], widths: list[int], table_style: str,
                 text.text = value
                 text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return tbl
+
+
+# CT_SectPr children that follow w:pgNumType, for schema-order insertion.
+_AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+                    "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
+                    "w:printerSettings", "w:sectPrChange")
+
+
+def section_break_before(paragraph, section, style_id: str) -> None:
+    """End the section just before `paragraph` (a w:p) with a copy of `section` (a w:sectPr):
+    an empty paragraph in `style_id` carries it, so what follows starts on a new page."""
+    carrier = OxmlElement("w:p")
+    ppr = carrier.get_or_add_pPr()
+    ppr.style = style_id
+    ppr.append(copy.deepcopy(section))
+    paragraph.addprevious(carrier)
+
+
+def restart_page_numbers(section) -> None:
+    """Number the section's pages from 1 (w:pgNumType w:start="1")."""
+    _child(section, "w:pgNumType", before=_AFTER_PGNUMTYPE).set(qn("w:start"), "1")
+
+
+def drop_first_page_footer(section) -> None:
+    """The section's first page gets no footer of its own (ô 13 is for page 1 of the text)."""
+    for reference in section.findall(qn("w:footerReference")):
+        if reference.get(qn("w:type")) == "first":
+            section.remove(reference)

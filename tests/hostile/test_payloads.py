@@ -163,6 +163,16 @@ def test_blocks_nested_past_the_limit_are_422_however_deep(client, levels):
     assert error["fields"]["body"] == ["Nội dung lồng quá 6 cấp."]
 
 
+@pytest.mark.parametrize("levels", [7, 400], ids=lambda n: f"{n}-levels")
+def test_an_appendix_nested_past_the_limit_is_422_naming_it(client, levels):
+    payload = example("quyet_dinh")
+    payload["appendices"] = [{"title": "Phụ lục ổn", "body": [{"text": "x"}]},
+                             {"title": "Phụ lục sâu", "body": [deep_blocks(levels)]}]
+    error = assert_error(client.post("/v1/documents", data=json.dumps(payload),
+                                     content_type="application/json"), 422)
+    assert error["fields"]["appendices.1.body"] == ["Nội dung lồng quá 6 cấp."]
+
+
 @pytest.mark.parametrize("url", ["/v1/documents", "/v1/batches"])
 @pytest.mark.parametrize("opener", ["[", '{"a":'], ids=["arrays", "objects"])
 def test_json_nested_ten_thousand_deep_is_400_not_a_crash(client, url, opener):

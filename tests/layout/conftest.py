@@ -108,6 +108,17 @@ class Rendered:
             self.pages = [Page(page) for page in doc]
             self.metadata = dict(doc.metadata)
 
+    @cached_property
+    def appendix_starts(self) -> list[int]:
+        """Indexes of the pages a phụ lục starts on (its label is the page's first line)."""
+        return [i for i, page in enumerate(self.pages)
+                if page.texts and re.fullmatch(r"Phụ lục( [IVXLC]+)?", page.texts[0])]
+
+    @cached_property
+    def text_pages(self) -> list[Page]:
+        """The pages of the text itself, up to its signature (phụ lục follow on their own)."""
+        return self.pages[:self.appendix_starts[0]] if self.appendix_starts else self.pages
+
 
 def variants() -> dict[str, dict]:
     """The example of each type, plus the variants a layout rule needs."""
@@ -138,6 +149,18 @@ def variants() -> dict[str, dict]:
     contact["body"] = "\n".join([OVERFLOW_PARAGRAPH] * 14)
     contact["contact"] = CONTACT
     cases["thong_bao_contact"] = contact
+    # Two phụ lục, the first a table long enough for a second page.
+    appended = example("quyet_dinh")
+    appended["contact"] = CONTACT
+    appended["appendices"] = [
+        {"title": "Danh sách thành viên Tổ công nghệ số", "body": [{"table": {
+            "columns": ["STT", "Họ và tên", "Nhiệm vụ"], "widths": [1, 4, 3],
+            "rows": [[str(n), f"Thành viên thứ {n}", "Hỗ trợ người dân"]
+                     for n in range(1, 46)]}}]},
+        {"title": "Lịch hỗ trợ người dân", "body": "I. Thời gian\nSáng thứ Bảy hằng tuần.\n"
+                                                    "II. Địa điểm\nNhà văn hóa các ấp."},
+    ]
+    cases["quyet_dinh_appendices"] = appended
     return cases
 
 
@@ -149,7 +172,8 @@ OVERFLOW_PARAGRAPH = ("Văn phòng Ủy ban nhân dân tỉnh đề nghị các 
                       "phối hợp chặt chẽ, bảo đảm tiến độ và chất lượng công việc được giao "
                       "trong tháng.")
 BASE = {"ke_hoach_draft": "ke_hoach", "thong_bao_overflow": "thong_bao",
-        "quyet_dinh_chapters": "quyet_dinh", "thong_bao_contact": "thong_bao"}
+        "quyet_dinh_chapters": "quyet_dinh", "thong_bao_contact": "thong_bao",
+        "quyet_dinh_appendices": "quyet_dinh"}
 
 
 @pytest.fixture(scope="session")

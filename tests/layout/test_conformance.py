@@ -17,7 +17,8 @@ from tests.layout.conftest import BASE, BOTTOM, CENTRE, CONTACT, LEFT, RIGHT, Pa
 pytestmark = pytest.mark.soffice
 
 ALL = ["ke_hoach", "bao_cao", "quyet_dinh", "cong_van", "to_trinh", "thong_bao",
-       "ke_hoach_draft", "thong_bao_overflow", "quyet_dinh_chapters", "thong_bao_contact"]
+       "ke_hoach_draft", "thong_bao_overflow", "quyet_dinh_chapters", "thong_bao_contact",
+       "quyet_dinh_appendices"]
 DATE = r"[^,]+, ngày (0[1-9]|[12][0-9]|3[01]|\u00a0+) tháng (0[12]|[3-9]|1[0-2]|\u00a0+) năm \d{4}"
 
 
@@ -178,9 +179,11 @@ def test_paragraphs_are_at_least_6pt_apart(rendered):
 
 def test_body_ends_with_the_closing_mark(case):
     _name, doc = case
-    texts = [t for page in doc.pages for t in page.texts]
+    texts = [t for page in doc.text_pages for t in page.texts]
     closing = [t for t in texts if t.endswith("./.")]
     assert len(closing) == 1, closing
+    every = [t for page in doc.pages for t in page.texts if t.endswith("./.")]
+    assert len(every) == 1 + len(doc.appendix_starts)       # and each phụ lục ends with it
 
 
 def test_decision_bases_enactment_and_articles(rendered):
@@ -236,6 +239,36 @@ def test_contact_line_at_the_foot_of_page_one_only_under_a_full_width_rule(rende
     assert not [r for r in plain.rules if r.y > BOTTOM - 1]
 
 
+def test_appendices_start_a_page_numbered_from_one_with_their_heading(rendered):
+    doc = rendered["quyet_dinh_appendices"]
+    assert len(doc.text_pages) == 1 and len(doc.appendix_starts) == 2
+    first, second = doc.appendix_starts
+    assert second - first == 2                       # phụ lục I's table runs to a 2nd page
+    for start, label, title in ((first, "Phụ lục I", "DANH SÁCH THÀNH VIÊN TỔ CÔNG NGHỆ SỐ"),
+                                (second, "Phụ lục II", "LỊCH HỖ TRỢ NGƯỜI DÂN")):
+        page = doc.pages[start]
+        heading, name = page.line(label), page.line(title)
+        only(heading + name, size=14.0, bold=True, italic=False)
+        reference = page.lines[2:4]                  # "(Kèm theo …)" over two lines
+        text = " ".join(Page.text_of(line) for line in reference)
+        assert text == ("(Kèm theo Quyết định số 07/QĐ-UBND ngày 05 tháng 01 năm 2026 của Ủy "
+                        "ban nhân dân xã Tân Phú)")
+        assert abs(heading[0].centre - CENTRE) < 1.0 and abs(name[0].centre - CENTRE) < 1.0
+        for line in reference:
+            only(line, size=14.0, italic=True, bold=False)
+            assert abs((line[0].x0 + line[-1].x1) / 2 - CENTRE) < 1.5
+        rule = page.rule_under(reference[-1])
+        assert 0.2 < rule.length / (name[-1].x1 - name[0].x0) < 0.5   # a short line (MẪU 2.1)
+        # Numbered from 1 on its own: nothing on its first page, "2" at the top of the next.
+        assert not [line for line in page.lines if line[0].y1 < 20]      # no page number
+        assert not [line for line in page.lines if line[0].y0 > BOTTOM]   # no ô 13 there
+    top = [line for line in doc.pages[first + 1].lines if line[0].y1 < 20]
+    assert [Page.text_of(line) for line in top] == ["2"]
+    # Every phụ lục ends with "./." on its own last page.
+    assert doc.pages[second - 1].texts[-1].endswith("./.")
+    assert doc.pages[-1].texts[-1].endswith("./.")
+
+
 def test_cong_van_vv_and_kinh_gui(rendered):
     page = rendered["cong_van"].pages[0]
     number = page.line(r"Số: 212/SNV-CCVC")
@@ -254,7 +287,7 @@ def test_cong_van_vv_and_kinh_gui(rendered):
 
 def test_recipients_level_with_signature_and_signing_space(case):
     name, doc = case
-    page = doc.pages[-1]
+    page = doc.text_pages[-1]
     label = page.line("Nơi nhận:")
     only(label, size=12.0, bold=True, italic=True)
     assert abs(label[0].x0 - (LEFT - 7.5)) < 1.0                      # flush left in its column
@@ -282,7 +315,7 @@ def test_signature_never_alone_on_a_page(case):
     name, doc = case
     if name == "thong_bao_overflow":
         assert len(doc.pages) == 2                   # the case is built to push it over
-    page = doc.pages[-1]
+    page = doc.text_pages[-1]
     label_y = page.line("Nơi nhận:")[0].y0
     assert any(line[0].y1 <= label_y and line[0].size == 14.0 and line[0].y0 > 20
                for line in page.lines), "signature page has no body text above it"

@@ -143,3 +143,27 @@ def test_parts_of_a_plan_restart_their_sections_and_keep_given_labels():
     assert labels(model(payload)) == [
         ("part", "Phần I"), ("heading1", "I."), ("heading1", "II."),
         ("part", "Phần thứ hai"), ("heading1", "I.")]
+
+
+def test_appendices_labels_reference_and_closing():
+    payload = example("ke_hoach")
+    payload["appendices"] = [{"title": "Danh mục nhiệm vụ",
+                              "body": "1. Rà soát hồ sơ\n2. Lập báo cáo"}]
+    [single] = model(payload).appendices
+    assert (single.label, single.title) == ("Phụ lục", "DANH MỤC NHIỆM VỤ")
+    assert single.reference.startswith("(Kèm theo Kế hoạch số ")
+    assert single.body[-1].text.endswith("./.")
+    payload["appendices"].append({"title": "Biểu mẫu", "label": "Phụ lục 2a",
+                                  "body": [{"text": "Mẫu báo cáo"}]})
+    payload["number"], payload["date"] = None, "2026-02"        # a draft: blanks for the văn thư
+    first, second = model(payload).appendices
+    assert (first.label, second.label) == ("Phụ lục I", "Phụ lục 2a")
+    assert "số \u00a0" in first.reference and "ngày \u00a0" in first.reference
+    assert "tháng 02 năm 2026" in first.reference
+
+
+def test_a_letter_s_appendix_refers_to_the_van_ban():
+    payload = example("cong_van")
+    payload["appendices"] = [{"title": "Danh sách", "body": [{"text": "Xem tệp kèm theo"}]}]
+    [appendix] = model(payload).appendices
+    assert appendix.reference.startswith("(Kèm theo Văn bản số 212/SNV-CCVC ngày ")

@@ -123,6 +123,17 @@ def test_body_must_not_be_empty_or_too_deep():
     assert "Nội dung lồng quá" in errors_of(payload)["body"][0]
 
 
+def test_appendices_are_checked_field_by_field():
+    payload = example("quyet_dinh")
+    payload["appendices"] = [{"body": "x"}, {"title": "T", "body": [], "extra": 1}]
+    fields = errors_of(payload)
+    assert fields["appendices.0.title"] == ["Thiếu trường bắt buộc."]
+    assert fields["appendices.1.body"] == ["Nội dung không được để trống."]
+    assert "appendices.1.extra" in fields
+    payload["appendices"] = [{"title": "T", "body": "x"}] * 21
+    assert "appendices" in errors_of(payload)
+
+
 def test_a_block_needs_exactly_one_kind():
     payload = example("ke_hoach")
     payload["body"] = [{"text": "a", "heading": "b"}, "chuỗi"]
