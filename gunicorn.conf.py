@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import inspect
 import os
 import shutil
@@ -50,7 +51,18 @@ def _env_float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
-CORES = os.cpu_count() or 1
+def _available_cores() -> int:
+    # service/cores.py loaded by its path: the count the pool uses, without importing the
+    # service package (see above).
+    path = Path(__file__).resolve().with_name("service") / "cores.py"
+    spec = importlib.util.spec_from_file_location("vanban_cores", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.available_cores()
+
+
+CORES = _available_cores()
 # The pool, as service.config.PoolSettings reads it (same names, same defaults).
 POOL_SIZE = _env_int("VANBAN_POOL_SIZE", CORES) or CORES     # 0 means one per core there too
 POOL_QUEUE_SIZE = _env_int("VANBAN_POOL_QUEUE_SIZE", 16)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas.fields import Limits as LimitSettings
+from service.cores import available_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +28,7 @@ class SettingsError(ValueError):
 class PoolSettings:
     """The warm LibreOffice pool (see README, "PDF")."""
 
-    size: int = field(default_factory=lambda: os.cpu_count() or 1)
+    size: int = field(default_factory=available_cores)    # 0 also means one per core
     timeout: float = 60.0           # seconds for one conversion before the process is killed
     restart_after: int = 200        # conversions before a planned restart caps memory growth
     queue_size: int = 16            # waiting conversions before 503 + Retry-After

@@ -12,13 +12,12 @@
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
 from service.batch.runner import InlineRunner, Runner
 from service.batch.store import JobStore
 from service.config import Settings
+from service.cores import available_cores
 from service.pipeline import Pipeline
 
 __all__ = ["Runner", "create_runner", "init_app", "runner_of"]
@@ -41,7 +40,7 @@ def inline_workers(settings: Settings, pipeline: Pipeline) -> int:
         return settings.batch.workers
     if pipeline.converter is None:
         return 1
-    return (settings.pool.size or os.cpu_count() or 1) + 1
+    return (settings.pool.size or available_cores()) + 1
 
 
 def init_app(app: Flask) -> None:

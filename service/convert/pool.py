@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 
 from service.config import Settings
@@ -10,6 +9,7 @@ from service.convert import DocxSource, PdfOptions, docx_bytes
 from service.convert.metadata import CoreProperties, core_properties, stamp_created
 from service.convert.soffice import SofficeProcess, soffice_binary
 from service.convert.supervisor import Supervisor
+from service.cores import available_cores
 
 
 class SofficePool:
@@ -22,7 +22,7 @@ class SofficePool:
         self.start_timeout = pool.start_timeout
         self.pin_cpus = pool.pin_cpus
         self.supervisor: Supervisor[SofficeProcess] = Supervisor(
-            self._new_process, size=pool.size or os.cpu_count() or 1, timeout=pool.timeout,
+            self._new_process, size=pool.size or available_cores(), timeout=pool.timeout,
             restart_after=pool.restart_after, queue_size=pool.queue_size, name="soffice")
 
     def _new_process(self, label: str) -> SofficeProcess:

@@ -177,7 +177,7 @@ class SofficeProcess:
 
     def _try_connect(self, port: int) -> bool:
         """One probe: connect, check it is our office, warm it up. False if not up yet."""
-        with affinity.on_cpu(self.cpu):         # the bridge's threads start on soffice's core
+        with self.on_core():                    # the bridge's threads start on soffice's core
             bridge = UnoBridge.connect(HOST, port)
         if bridge is None:
             return False
