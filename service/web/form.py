@@ -102,8 +102,11 @@ LABELS: dict[str, str] = {
     "authority": "Thẩm quyền ban hành",
     "bases": "Căn cứ ban hành",
     "body": "Nội dung",
+    "appendix_title": "Tên phụ lục",
+    "appendix_body": "Nội dung phụ lục",
     "recipients": "Nơi nhận",
     "archive": "Lưu",
+    "contact": "Địa chỉ, điện thoại, email (cuối trang đầu)",
     "signer_mode_1": "Quyền hạn ký, dòng 1",
     "signer_of_1": "Thay cho (dòng 1)",
     "signer_mode_2": "Quyền hạn ký, dòng 2",
@@ -188,6 +191,13 @@ def translate(form: MultiDict[str, str]) -> Translation:
     t.payload["body"] = form.get("body", "")       # kept as pasted: its lines are its structure
     if text("archive"):
         t.payload["archive"] = text("archive")
+    if text("contact"):
+        t.payload["contact"] = text("contact")
+    # One phụ lục from the form (a JSON upload may carry several); sent when either input has
+    # something, so a title without content, or content without a title, is named.
+    if text("appendix_title") or text("appendix_body"):
+        t.payload["appendices"] = [{"title": text("appendix_title"),
+                                    "body": form.get("appendix_body", "")}]
 
     on_behalf = []
     for level in SIGNER_LEVELS:
@@ -247,6 +257,8 @@ _BY_PATH = {
     "unit_code": "unit_code", "place": "place", "date": "date", "subject": "subject",
     "to": "to", "authority": "authority", "bases": "bases", "body": "body",
     "recipients": "recipients", "archive": "archive", "signer": "signer_name",
+    "contact": "contact", "appendices": "appendix_title",
+    "appendices.0.title": "appendix_title", "appendices.0.body": "appendix_body",
     "signer.name": "signer_name", "signer.title": "signer_title",
     "signer.on_behalf": "signer_mode_1",
 }

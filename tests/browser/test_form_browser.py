@@ -112,7 +112,7 @@ def fill_quyet_dinh(page: Any) -> None:
     page.get_by_label("Thẩm quyền ban hành").fill("Chủ tịch Ủy ban nhân dân xã Tân Phú")
     page.get_by_label("Căn cứ ban hành").fill(
         "Căn cứ Luật Tổ chức chính quyền địa phương\nTheo đề nghị của Chánh Văn phòng")
-    page.get_by_label("Nội dung").fill(BODY)
+    page.get_by_role("textbox", name="Nội dung", exact=True).fill(BODY)
     page.get_by_label("Nơi nhận").fill("Như Điều 3\nChủ tịch UBND xã")
     page.get_by_label("Lưu", exact=True).fill("VT, VP")
     page.get_by_label("Quyền hạn ký, dòng 1").select_option("TM")
@@ -171,7 +171,7 @@ def test_an_error_shows_beside_its_field_and_the_typed_text_stays(page, base_url
     assert abs(box["x"] - input_box["x"]) < 2
     assert "Chỉ gồm chữ và số" in page.locator("#f-issuer_code-error").inner_text()
     # Everything typed is still there, line breaks and all, and the type's fields still show.
-    assert page.get_by_label("Nội dung").input_value() == BODY
+    assert page.get_by_role("textbox", name="Nội dung", exact=True).input_value() == BODY
     assert page.get_by_label("Viết tắt tên cơ quan ban hành").input_value() == "UB ND"
     assert page.get_by_label("Thay cho (dòng 2)").input_value() == "Chủ tịch"
     assert page.get_by_label("Căn cứ ban hành").is_visible()
@@ -217,7 +217,7 @@ def test_without_javascript_every_field_shows_and_the_unused_are_ignored(browser
         page.get_by_label("Loại văn bản").select_option(label="Kế hoạch")
         assert page.get_by_label("Kính gửi").is_visible()
         page.get_by_label("Kính gửi").fill("Sở Nội vụ")
-        page.get_by_label("Nội dung").fill("I. MỤC ĐÍCH\n1. Nâng cao chất lượng phục vụ.")
+        page.get_by_role("textbox", name="Nội dung", exact=True).fill("I. MỤC ĐÍCH\n1. Nâng cao chất lượng phục vụ.")
         with page.expect_download() as info:
             page.get_by_role("button", name="Tải về").click()
         saved = tmp_path / "ke-hoach.docx"

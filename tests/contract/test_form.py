@@ -319,6 +319,31 @@ def test_pdf_download_uses_the_converter(pdf_app, converter):
 
 # --- Errors ------------------------------------------------------------------------------------
 
+def test_a_contact_line_and_a_phu_luc_typed_in_the_form(client):
+    data = {**QUYET_DINH, "contact": "Số 1 Lê Lợi; ĐT: 0234.3822.123",
+            "appendix_title": "Danh sách thành viên",
+            "appendix_body": "1. Nguyễn Văn An, tổ trưởng\r\n2. Trần Thị Bình, thành viên"}
+    response = post(client, data)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    document = open_docx(response.data)
+    lines = docx_lines(document)
+    start = lines.index("Phụ lục")
+    assert lines[start + 1:start + 3] == [
+        "DANH SÁCH THÀNH VIÊN",
+        "(Kèm theo Quyết định số 07/QĐ-UBND ngày 05 tháng 01 năm 2026 của Ủy ban nhân dân xã "
+        "Tân Phú)"]
+    assert "2. Trần Thị Bình, thành viên./." in lines
+    footer = document.sections[0].first_page_footer
+    assert [p.text for p in footer.paragraphs if p.text] == ["Số 1 Lê Lợi; ĐT: 0234.3822.123"]
+
+
+def test_a_phu_luc_without_its_title_is_named_beside_the_title(client):
+    data = {**QUYET_DINH, "appendix_body": "Nội dung phụ lục"}
+    page = Page(post(client, data).get_data(as_text=True))
+    assert list(page.errors) == ["appendix_title"] and page.error_beside("appendix_title")
+    assert page.values["appendix_body"] == "Nội dung phụ lục"
+
+
 def test_errors_sit_beside_their_inputs_and_nothing_typed_is_lost(client):
     data = {**QUYET_DINH, "signer_name": "  ", "issuer_code": "UB ND", "date": "31/02/2026",
             "number": "12a", "body": "\r\nĐiều 1. Nội dung <b>đậm</b> & \"trích\"\r\n\r\n- ý"}
