@@ -217,7 +217,8 @@ def test_without_javascript_every_field_shows_and_the_unused_are_ignored(browser
         page.get_by_label("Loại văn bản").select_option(label="Kế hoạch")
         assert page.get_by_label("Kính gửi").is_visible()
         page.get_by_label("Kính gửi").fill("Sở Nội vụ")
-        page.get_by_role("textbox", name="Nội dung", exact=True).fill("I. MỤC ĐÍCH\n1. Nâng cao chất lượng phục vụ.")
+        page.get_by_role("textbox", name="Nội dung", exact=True).fill(
+            "I. MỤC ĐÍCH\n1. Nâng cao chất lượng phục vụ.")
         with page.expect_download() as info:
             page.get_by_role("button", name="Tải về").click()
         saved = tmp_path / "ke-hoach.docx"
