@@ -58,7 +58,12 @@ def machine_lock(binary: str) -> Iterator[None]:
     """Held while a CPU is chosen and soffice started on it, so two pools starting at once do
     not both take the same core. The lock is on the binary every pool here starts: no file of
     our own to create or leave behind."""
-    with open(binary, "rb") as handle:
+    try:
+        handle = open(binary, "rb")  # noqa: SIM115 - held for the block, closed below
+    except OSError:                 # unreadable (mode 0711): choose without the lock
+        yield
+        return
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 from pathlib import Path
@@ -100,3 +101,16 @@ def test_pinning_switched_off_leaves_soffice_on_every_core() -> None:
     finally:
         process.stop()
 
+
+
+def test_an_unreadable_binary_only_loses_the_lock(tmp_path: Path) -> None:
+    with affinity.machine_lock(str(tmp_path / "missing")):
+        pass                        # no lock to take, and no error: the start goes on
+    binary = tmp_path / "soffice.bin"
+    binary.write_bytes(b"")
+    # Held: another open file description (another process's) cannot take it meanwhile.
+    with affinity.machine_lock(str(binary)), open(binary, "rb") as other, \
+            pytest.raises(BlockingIOError):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(binary, "rb") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)    # released on the way out
