@@ -35,7 +35,6 @@ def build(data: dict[str, Any]) -> Document:
     subject = data["subject"]
     if doc_type.name is None:
         subject = "V/v " + re.sub(r"^v/v[:\s]*", "", subject, flags=re.IGNORECASE)
-    body_blocks = parse(data["body"]) if isinstance(data["body"], str) else data["body"]
     signer = data["signer"]
     urgency = URGENCY.get(data["urgency"] or "")
     drafter = data["drafter"]
@@ -55,7 +54,7 @@ def build(data: dict[str, Any]) -> Document:
         bases=tuple(nd30.with_endings(data["bases"])),
         enactment=(data.get("enactment", DEFAULT_ENACTMENT)
                    if doc_type.numbering == "articles" else None),
-        body=tuple(_close(flatten(body_blocks, doc_type.numbering))),
+        body=_paragraphs(data["body"], doc_type.numbering),
         recipients=tuple(nd30.dash_items(
             [*data["recipients"], *([nd30.archive_line(data["archive"])]
                                     if data["archive"] else [])])),
@@ -176,11 +175,15 @@ def _appendices(appendices: list[dict], doc_type: DocType, number: str, when: Pa
     for n, appendix in enumerate(appendices, start=1):
         label = appendix["label"] or (f"Phụ lục {nd30.roman(n)}" if len(appendices) > 1
                                       else "Phụ lục")
-        blocks = appendix["body"]
-        blocks = parse(blocks) if isinstance(blocks, str) else blocks
         out.append(Appendix(label, appendix["title"].upper(), reference,
-                            tuple(_close(flatten(blocks, "sections")))))
+                            _paragraphs(appendix["body"], "sections")))
     return out
+
+
+def _paragraphs(body: str | list[dict], scheme: str) -> tuple[Paragraph, ...]:
+    """A body (the text's or a phụ lục's), pasted text or blocks, as its printed paragraphs."""
+    blocks = parse(body) if isinstance(body, str) else body
+    return tuple(_close(flatten(blocks, scheme)))
 
 
 def _close(paragraphs: list[Paragraph]) -> list[Paragraph]:
