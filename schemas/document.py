@@ -236,7 +236,26 @@ BLOCKS: dict[str, Schema] = {
 BULLET_ITEM = BulletWithChildren()
 
 
-class AppendixSchema(StrictSchema):
+class BodyDepth(StrictSchema):
+    """A schema with a `body` of blocks (the document's, a phụ lục's): its nesting is bounded
+    before it is read and once it has been."""
+
+    @pre_load
+    def _not_too_deep(self, data: Any, **kwargs: Any) -> Any:
+        # Blocks are read recursively, so a body nested hundreds deep would exhaust the stack
+        # before the depth rule below could speak: measure the raw JSON first, iteratively.
+        if isinstance(data, dict) and deeper_than(data.get("body"), max_nesting()):
+            raise ValidationError({"body": [f"Nội dung lồng quá {limit('depth')} cấp."]})
+        return data
+
+    @validates_schema(skip_on_field_errors=False)
+    def _shallow_enough(self, data: dict, partial: Any = None, **kwargs: Any) -> None:
+        depth = limit("depth")
+        if isinstance(data.get("body"), list) and _depth(data["body"]) > depth:
+            raise ValidationError({"body": [f"Nội dung lồng quá {depth} cấp."]})
+
+
+class AppendixSchema(BodyDepth):
     """Phụ lục (nd30-spec §4): on pages of its own, numbered from 1, after the signature."""
 
     title = Text(required=True, max_length=500)
@@ -249,7 +268,7 @@ class AppendixSchema(StrictSchema):
 MAX_APPENDICES = 20
 
 
-class DocumentSchema(StrictSchema):
+class DocumentSchema(BodyDepth):
     """Văn bản hành chính: everything a Mẫu of nd30-spec §6 shows, by its contract name."""
 
     type = Text(required=True, validate=one_of([*TYPES, *ALIASES]),
@@ -310,32 +329,8 @@ class DocumentSchema(StrictSchema):
                     errors[name] = ["Chỉ dùng cho quyết định."]
         if data.get("unit_code") and doc_type.abbrev is not None:
             errors["unit_code"] = ["Chỉ dùng cho công văn (ký hiệu <cơ quan>-<đơn vị>)."]
-        depth = limit("depth")
-        too_deep = [f"Nội dung lồng quá {depth} cấp."]
-        if isinstance(data.get("body"), list) and _depth(data["body"]) > depth:
-            errors["body"] = too_deep
-        deep = {i: {"body": too_deep} for i, appendix in enumerate(data.get("appendices") or [])
-                if isinstance(appendix.get("body"), list) and _depth(appendix["body"]) > depth}
-        if errors or deep:
-            raise ValidationError({**errors, **({"appendices": deep} if deep else {})})
-
-    @pre_load
-    def _not_too_deep(self, data: Any, **kwargs: Any) -> Any:
-        # Blocks are read recursively, so a body nested hundreds deep would exhaust the stack
-        # before the depth rule below could speak: measure the raw JSON first, iteratively.
-        if not isinstance(data, dict):
-            return data
-        too_deep = [f"Nội dung lồng quá {limit('depth')} cấp."]
-        if deeper_than(data.get("body"), max_nesting()):
-            raise ValidationError({"body": too_deep})
-        appendices = data.get("appendices")
-        if isinstance(appendices, list):
-            deep = {i: {"body": too_deep} for i, appendix in enumerate(appendices)
-                    if isinstance(appendix, dict)
-                    and deeper_than(appendix.get("body"), max_nesting())}
-            if deep:
-                raise ValidationError({"appendices": deep})
-        return data
+        if errors:
+            raise ValidationError(errors)
 
     @post_load
     def _canonical_type(self, data: dict, **kwargs: Any) -> dict:
