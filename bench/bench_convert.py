@@ -49,7 +49,7 @@ from service.config import PoolSettings, Settings  # noqa: E402
 from service.convert.affinity import on_cpu  # noqa: E402
 from service.convert.pool import SofficePool  # noqa: E402
 from service.convert.soffice import remove_ipc_socket  # noqa: E402
-from service.procfs import argv0, children  # noqa: E402
+from service.procfs import children  # noqa: E402
 
 FONTS_CONF = ROOT / "fonts" / "fonts.conf"
 EMBED = ["EmbedStandardFonts=true"]
@@ -307,8 +307,8 @@ class Service:
 
     def soffice_pids(self) -> list[int]:
         """The pool's soffice.bin processes: children of the gunicorn workers."""
-        return [pid for worker in self.worker_pids for pid in children(worker)
-                if argv0(pid).endswith("soffice.bin")]
+        return [pid for worker in self.worker_pids
+                for pid in children(worker, named="soffice.bin")]
 
     def rss(self) -> int:
         """Master, workers and their soffice processes, in bytes."""

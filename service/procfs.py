@@ -43,12 +43,14 @@ def alive(pid: int) -> bool:
     return fields is not None and fields[0] != "Z"
 
 
-def children(pid: int) -> list[int]:
-    """Live (not zombie) processes whose parent is `pid`."""
+def children(pid: int, named: str | None = None) -> list[int]:
+    """Live (not zombie) processes whose parent is `pid`; with `named`, only those whose
+    program (argv[0]) has that file name."""
     found = []
     for child in pids():
         fields = _stat(child)
-        if fields is not None and fields[0] != "Z" and int(fields[1]) == pid:
+        if fields is not None and fields[0] != "Z" and int(fields[1]) == pid \
+                and (named is None or Path(argv0(child)).name == named):
             found.append(child)
     return found
 

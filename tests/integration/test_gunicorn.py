@@ -21,7 +21,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from service.procfs import alive, argv0, children
+from service.procfs import alive, children
 from tests.conftest import ROOT, example
 
 pytestmark = pytest.mark.soffice
@@ -49,7 +49,7 @@ def processes_under(path: Path) -> list[str]:
 
 
 def soffice_of(worker: int) -> list[int]:
-    return [pid for pid in children(worker) if argv0(pid).endswith("soffice.bin")]
+    return children(worker, named="soffice.bin")
 
 
 def request(url: str, payload: dict | None = None) -> tuple[int, dict[str, str], bytes]:

@@ -14,6 +14,8 @@ def test_a_child_is_found_by_parent_and_name_and_a_zombie_is_not_alive() -> None
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         assert child.pid in procfs.children(os.getpid())
+        assert child.pid in procfs.children(os.getpid(), named=os.path.basename(sys.executable))
+        assert child.pid not in procfs.children(os.getpid(), named="soffice.bin")
         assert procfs.argv0(child.pid) == sys.executable
         assert child.pid in procfs.named(os.path.basename(sys.executable))
         assert procfs.alive(child.pid)
