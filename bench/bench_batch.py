@@ -41,7 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from service import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
-from service.convert.affinity import on_cpu  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_convert import bare_conversion  # noqa: E402
 
 
 def settings_for(root: Path, **batch: Any) -> Settings:
@@ -96,14 +98,11 @@ def conversion_floor_runs(pool: Any, docx: bytes, runs: int) -> list[float]:
     """Seconds for each of `runs` bare UNO load + export + close of `docx` on one of the pool's
     soffice, from its core: the PDF issue's floor, which the issue of batches measures against."""
     process = pool.supervisor.workers[0]
-    bridge = process._bridge
     seconds = []
-    with on_cpu(process.cpu):
-        for _ in range(runs):
-            started = time.perf_counter()
-            bridge.to_pdf(docx)
-            bridge.tidy()
-            seconds.append(time.perf_counter() - started)
+    for _ in range(runs):
+        started = time.perf_counter()
+        bare_conversion(process, docx)
+        seconds.append(time.perf_counter() - started)
     return seconds
 
 

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from service.config import PoolSettings, Settings  # noqa: E402
 from service.convert.affinity import on_cpu  # noqa: E402
 from service.convert.pool import SofficePool  # noqa: E402
-from service.convert.soffice import remove_ipc_socket  # noqa: E402
+from service.convert.soffice import SofficeProcess, remove_ipc_socket  # noqa: E402
 from service.procfs import children  # noqa: E402
 
 FONTS_CONF = ROOT / "fonts" / "fonts.conf"
@@ -210,22 +210,24 @@ def bench_cold(docx: bytes, runs: int, work: Path) -> Result:
 
 # -- (c) floor and the pool, on the same soffice -------------------------------------------------
 
+def bare_conversion(process: SofficeProcess, docx: bytes) -> None:
+    """The floor: one bare UNO load, export and close on a running soffice, from its core as
+    the pool calls it (no queue, no task thread, no metadata)."""
+    bridge = process._bridge
+    assert bridge is not None
+    with on_cpu(process.cpu):
+        bridge.to_pdf(docx)
+        bridge.tidy()
+
+
 def bench_floor_and_pool(pool: SofficePool, docx: bytes, runs: int,
                          http: Callable[[], object] | None = None) -> list[Result]:
     """The floor is the bare UNO load-and-export the pool's own process does (no queue, no
     task thread, no metadata); timed turn about with pool.to_pdf on that same process and,
     given `http`, with the service's PDF endpoint (its own gunicorn and soffice processes)."""
     [process] = pool.supervisor.workers
-    bridge = process._bridge
-    assert bridge is not None
-
-    def floor() -> None:
-        with on_cpu(process.cpu):
-            bridge.to_pdf(docx)
-            bridge.tidy()           # load, export and close, all in the timing
-
     variants: dict[str, Callable[[], object]] = {
-        "(c) floor: UNO load+export, running soffice": floor,
+        "(c) floor: UNO load+export, running soffice": lambda: bare_conversion(process, docx),
         "pool.to_pdf": lambda: pool.to_pdf(docx),
     }
     if http is not None:
