@@ -144,7 +144,7 @@ class SofficeProcess:
             self._log_file = open(self.run_dir / "soffice.log", "ab")  # noqa: SIM115
         with affinity.machine_lock(self.binary) if self.pin_cpu else contextlib.nullcontext():
             self.cpu = affinity.free_cpu() if self.pin_cpu else None
-            with affinity.on_cpu(self.cpu):     # soffice and every thread it starts
+            with self.on_core():                # soffice and every thread it starts
                 self._process = subprocess.Popen(
                     command, env=env, stdin=subprocess.DEVNULL, stdout=self._log_file,
                     stderr=subprocess.STDOUT, close_fds=True)

@@ -226,10 +226,9 @@ class DocxRenderer:
     def _keep_signature_with_body(self, docx: DocxDocument, appendix: Any) -> None:
         """Nơi nhận and signature never stand alone on a page (nd30-spec §3.10). Their table is
         the last one before the first phụ lục (whose own tables come after it)."""
-        body = docx.element.body
-        tables = [t for t in body.iterchildren(qn("w:tbl"))
-                  if appendix is None or body.index(t) < body.index(appendix)]
-        previous = tables[-1].getprevious()
+        table = next(appendix.itersiblings(qn("w:tbl"), preceding=True)) if appendix is not None \
+            else docx.element.body.findall(qn("w:tbl"))[-1]
+        previous = table.getprevious()
         if previous is not None and previous.tag.endswith("}p"):
             ooxml.keep_with_next(DocxParagraph(previous, docx._body))
 
