@@ -35,6 +35,7 @@ from flask import (
     Response,
     current_app,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -56,7 +57,7 @@ from service.errors import (
     VanbanError,
 )
 from service.pipeline import Pipeline
-from service.web import preview
+from service.web import dates, preview
 from service.web.documents import JsonRefused, file_response, loads_strict
 from service.web.errors import status_of
 
@@ -228,25 +229,18 @@ def _name_lines(text: str) -> str | list[str]:
 
 
 def _date(raw: str, *, blank_day: bool, errors: dict[str, list[str]]) -> str | None:
-    """The contract's date from the date input (YYYY-MM-DD, or dd/mm/yyyy typed by hand where a
-    browser shows a plain text box); "để trống ngày" keeps month and year (nd30-spec §3.5)."""
+    """The contract's date from the clerk's dd/mm/yyyy; "để trống ngày" keeps month and year
+    (nd30-spec §3.5). Nothing is guessed: what dates.parse cannot be sure of is an error."""
     if not raw:
         if not blank_day:
-            errors["date"] = ["Hãy chọn ngày ban hành, hoặc đánh dấu “để trống ngày”."]
+            errors["date"] = ["Hãy gõ ngày ban hành (ngày/tháng/năm), hoặc đánh dấu "
+                              "“để trống ngày”."]
         return None
-    m = (re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
-         or re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw))
     try:
-        if m is None:
-            raise ValueError(raw)
-        parts = [int(p) for p in m.groups()]
-        year, month, day = parts if parts[0] > 31 else parts[::-1]
-        when = date(year, month, day)
-    except ValueError:
-        errors["date"] = ["Ngày không hợp lệ: chọn trong lịch, hoặc gõ ngày/tháng/năm "
-                          "(ví dụ 06/02/2026)."]
+        return dates.parse(raw, blank_day=blank_day).contract
+    except dates.DateRefused as exc:
+        errors["date"] = [str(exc)]
         return None
-    return f"{when:%Y-%m}" if blank_day else when.isoformat()
 
 
 # --- Errors → inputs ---------------------------------------------------------------------------
@@ -391,13 +385,26 @@ def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
         preview_png=base64.b64encode(preview_png).decode() if preview_png else None,
         preview_note=preview_note or (None if pdf_enabled else PDF_OFF),
         max_mb=max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000),
-        max_rows=settings().batch.max_items)
+        max_rows=settings().batch.max_items,
+        date_echo=dates.echo(values.get("date", ""), blank_day=values.get("date_blank") == "1"))
     return html, status
 
 
 @blp.get("/")
 def show() -> tuple[str, int]:
-    return page({"date": date.today().isoformat(), "format": DEFAULT_FORMAT})
+    return page({"date": dates.shown(date.today()), "format": DEFAULT_FORMAT})
+
+
+@blp.get("/ngay")
+def date_echo() -> Response:
+    """What the date field's text will print, for form.js to say beside it as the clerk types
+    (the same rules as the submission: dates.parse)."""
+    raw, blank_day = request.args.get("value", ""), request.args.get("blank") == "1"
+    printed, error = dates.echo(raw, blank_day=blank_day)
+    # The text as the field should show it once the clerk leaves it (01122026 → 01/12/2026);
+    # not with the day left blank, which would drop a day the clerk may still want.
+    text = dates.parse(raw).text if printed and raw.strip() and not blank_day else None
+    return jsonify({"printed": printed, "error": error, "text": text})
 
 
 @blp.post("/")

@@ -7,6 +7,7 @@ Screenshots go to $VANBAN_SCREENSHOTS when set (to look at), else to the test's 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -65,17 +66,17 @@ def browser() -> Iterator[Any]:
 
 
 def new_page(browser: Any, **options: Any) -> Any:
-    context = browser.new_context(viewport=SCREEN, locale="vi-VN", accept_downloads=True,
-                                  **options)
+    options = {"viewport": SCREEN, "locale": "vi-VN", **options}
+    context = browser.new_context(accept_downloads=True, **options)
     context.set_default_timeout(15_000)
     return context.new_page()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A page at 1366 × 768 that must log no error: a resource the Content-Security-Policy
-    blocked, a script error or a failed load would all show up here."""
-    page = new_page(browser)
+@contextlib.contextmanager
+def checked_page(browser: Any, **options: Any) -> Iterator[Any]:
+    """A page (new_page's options) that must log no error: a resource the
+    Content-Security-Policy blocked, a script error or a failed load would all show up here."""
+    page = new_page(browser, **options)
     problems: list[str] = []
 
     def console(message: Any) -> None:
@@ -89,6 +90,13 @@ def page(browser: Any) -> Iterator[Any]:
     yield page
     page.context.close()
     assert problems == []
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page at 1366 × 768 that must log no error."""
+    with checked_page(browser) as page:
+        yield page
 
 
 @pytest.fixture
@@ -107,7 +115,7 @@ def fill_quyet_dinh(page: Any) -> None:
     page.get_by_label("Viết tắt tên cơ quan ban hành").fill("UBND")
     page.get_by_label("Số văn bản").fill("7")
     page.get_by_label("Địa danh").fill("Tân Phú")
-    page.get_by_label("Ngày ban hành").fill("2026-01-05")
+    page.get_by_label("Ngày ban hành").fill("05/01/2026")
     page.get_by_label("Trích yếu").fill("Về việc thành lập Tổ công nghệ số cộng đồng")
     page.get_by_label("Thẩm quyền ban hành").fill("Chủ tịch Ủy ban nhân dân xã Tân Phú")
     page.get_by_label("Căn cứ ban hành").fill(

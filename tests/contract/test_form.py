@@ -166,7 +166,8 @@ def fields_for(payload: dict[str, Any]) -> dict[str, str]:
         "type": payload["type"], "issuer_parent": issuer.get("parent") or "",
         "issuer_name": issuer["name"], "issuer_code": issuer["code"],
         "number": str(payload.get("number") or ""), "unit_code": payload.get("unit_code", ""),
-        "place": payload["place"], "date": payload["date"], "subject": payload["subject"],
+        "place": payload["place"], "date": typed_date(payload["date"]),
+        "subject": payload["subject"],
         "to": lines_of(payload.get("to")), "authority": payload.get("authority", ""),
         "bases": lines_of(payload.get("bases")), "body": payload["body"].replace("\n", "\r\n"),
         "recipients": lines_of(payload.get("recipients")), "archive": payload.get("archive", ""),
@@ -178,9 +179,15 @@ def fields_for(payload: dict[str, Any]) -> dict[str, str]:
     return data
 
 
+def typed_date(iso: str) -> str:
+    """The contract's YYYY-MM-DD as a clerk types it: dd/mm/yyyy."""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
 QUYET_DINH = {
     "type": "quyet_dinh", "issuer_parent": "", "issuer_name": "Ủy ban nhân dân xã Tân Phú",
-    "issuer_code": "UBND", "number": "7", "place": "Tân Phú", "date": "2026-01-05",
+    "issuer_code": "UBND", "number": "7", "place": "Tân Phú", "date": "05/01/2026",
     "subject": "Về việc thành lập Tổ công nghệ số cộng đồng",
     "authority": "Chủ tịch Ủy ban nhân dân xã Tân Phú",
     "bases": "Căn cứ Luật Tổ chức chính quyền địa phương\r\n\r\n"
@@ -213,7 +220,7 @@ def test_the_page_is_vietnamese_html_with_every_input(client):
         assert f">{name}</option>" in html
     assert page.values["csrf_token"] == client.get_cookie(form.CSRF_COOKIE).value
     assert page.values["format"] == "docx"
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.values["date"])     # today, ready to use
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", page.values["date"])     # today, ready to use
     # Offline intranets: nothing may load from another host, nor run inline.
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "<script>" not in html and "style=" not in html
@@ -279,11 +286,13 @@ def test_issuer_lines_typed_on_two_lines_break_there(client):
 
 
 @pytest.mark.parametrize(("date", "blank", "expected"), [
-    ("2026-03-18", "", "Tân Phú, ngày 18 tháng 3 năm 2026"),
     ("18/03/2026", "", "Tân Phú, ngày 18 tháng 3 năm 2026"),
-    ("2026-03-18", "1", f"Tân Phú, ngày {NBSP8} tháng 3 năm 2026"),
+    ("18032026", "", "Tân Phú, ngày 18 tháng 3 năm 2026"),
+    ("1.2.2026", "", "Tân Phú, ngày 01 tháng 02 năm 2026"),
+    ("18/03/2026", "1", f"Tân Phú, ngày {NBSP8} tháng 3 năm 2026"),
+    ("03/2026", "1", f"Tân Phú, ngày {NBSP8} tháng 3 năm 2026"),
     ("", "1", f"Tân Phú, ngày {NBSP8} tháng {NBSP8} năm 20{NBSP8[:4]}"),
-], ids=["date-input", "typed-by-hand", "blank-day", "all-blank"])
+], ids=["dd/mm/yyyy", "digits-only", "dots", "blank-day", "month-only", "all-blank"])
 def test_the_date_and_the_blank_left_for_the_van_thu(client, date, blank, expected):
     response = post(client, {**QUYET_DINH, "date": date, "date_blank": blank})
     assert response.status_code == 200, Page(response.get_data(as_text=True)).errors
@@ -354,8 +363,7 @@ def test_errors_sit_beside_their_inputs_and_nothing_typed_is_lost(client):
     assert page.errors == {
         "signer_name": "Lỗi: Không được để trống.",
         "issuer_code": "Lỗi: Chỉ gồm chữ và số, không có khoảng trắng (ví dụ UBND).",
-        "date": "Lỗi: Ngày không hợp lệ: chọn trong lịch, hoặc gõ ngày/tháng/năm "
-                "(ví dụ 06/02/2026).",
+        "date": "Lỗi: Tháng 2 năm 2026 không có ngày 31 (chỉ đến ngày 28).",
         "number": "Lỗi: Số văn bản phải là số nguyên dương.",
     }
     for name in page.errors:
@@ -396,7 +404,7 @@ def test_a_type_must_be_chosen_and_required_per_type_fields_are_named(client):
 def test_no_date_needs_the_blank_box_ticked(client):
     page = Page(post(client, {**QUYET_DINH, "date": ""}).get_data(as_text=True))
     assert page.errors == {
-        "date": "Lỗi: Hãy chọn ngày ban hành, hoặc đánh dấu “để trống ngày”."}
+        "date": "Lỗi: Hãy gõ ngày ban hành (ngày/tháng/năm), hoặc đánh dấu “để trống ngày”."}
 
 
 def test_pdf_asked_of_a_server_without_pdf_is_refused_beside_the_choice(client):

@@ -36,6 +36,50 @@
     }, { once: true });
   }
 
+  // The date as it will print, said beside the field as the clerk types (GET /ngay reads it
+  // with the submission's own rules); leaving the field tidies 01122026 into 01/12/2026.
+  var dateInput = document.getElementById("f-date");
+  var blankDay = document.getElementById("f-date_blank");
+  var echo = document.getElementById("f-date-echo");
+  var echoTimer = null;
+  var echoAsked = 0;
+  function showEcho(answer) {
+    echo.textContent = "";
+    echo.classList.toggle("refused", Boolean(answer.error));
+    echo.hidden = !answer.printed && !answer.error;
+    if (answer.printed) {
+      var strong = document.createElement("strong");
+      strong.textContent = answer.printed;
+      echo.append("Sẽ in: ", strong);
+    } else if (answer.error) {
+      echo.textContent = "Chưa đúng: " + answer.error;
+    }
+  }
+  function askEcho(tidy) {
+    var asked = ++echoAsked;
+    var query = "?value=" + encodeURIComponent(dateInput.value) +
+      "&blank=" + (blankDay.checked ? "1" : "0");
+    fetch(dateInput.getAttribute("data-echo-url") + query, { cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        if (asked !== echoAsked) { return; }          // an older answer, overtaken
+        showEcho(answer);
+        if (tidy && answer.text && answer.text !== dateInput.value) {
+          dateInput.value = answer.text;
+        }
+      })
+      .catch(function () {});                         // the submission still checks it
+  }
+  dateInput.addEventListener("input", function () {
+    window.clearTimeout(echoTimer);
+    echoTimer = window.setTimeout(function () { askEcho(false); }, 250);
+  });
+  dateInput.addEventListener("change", function () {
+    window.clearTimeout(echoTimer);
+    askEcho(true);
+  });
+  blankDay.addEventListener("change", function () { askEcho(false); });
+
   // After a refused submission, bring the summary of what to fix into view and focus.
   var summary = document.getElementById("summary");
   if (summary) { summary.focus(); }
