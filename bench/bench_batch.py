@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service import create_app  # noqa: E402
-from service.config import Settings  # noqa: E402
+from service.config import DatabaseSettings, Settings  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_convert import bare_conversion  # noqa: E402
@@ -48,8 +48,10 @@ from bench_convert import bare_conversion  # noqa: E402
 
 def settings_for(root: Path, **batch: Any) -> Settings:
     settings = Settings.from_env()
-    return dataclasses.replace(settings, pdf_enabled=True, batch=dataclasses.replace(
-        settings.batch, db=root / "jobs.sqlite3", output_dir=root / "out",
+    return dataclasses.replace(
+        settings, pdf_enabled=True,
+        database=DatabaseSettings(url=f"sqlite:///{root / 'vanban.sqlite3'}"),
+        batch=dataclasses.replace(settings.batch, db=root / "jobs.sqlite3", output_dir=root / "out",
         max_items=max(settings.batch.max_items, 100_000), **batch))
 
 
@@ -205,7 +207,7 @@ def celery(args: argparse.Namespace, base: dict) -> None:
                 settings = settings_for(store_root, backend="celery", redis_url=url)
                 settings = dataclasses.replace(settings, pdf_enabled=False)   # API makes none
                 env = {**os.environ, "VANBAN_PDF_ENABLED": "1", "VANBAN_BATCH_BACKEND": "celery",
-                       "VANBAN_BATCH_REDIS_URL": url, "VANBAN_BATCH_DB": str(settings.batch.db),
+                       "VANBAN_BATCH_REDIS_URL": url, "VANBAN_DATABASE_URL": settings.database.url,
                        "VANBAN_BATCH_OUTPUT_DIR": str(settings.batch.output_dir)}
                 logs = [(root / f"worker{count}-{i}.log").open("wb") for i in range(count)]
                 workers = [subprocess.Popen(

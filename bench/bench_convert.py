@@ -375,7 +375,7 @@ def gunicorn(work: Path, *, pool_size: int | None = None, workers: int = 1,
                "VANBAN_POOL_SIZE": str(pool_size or os.cpu_count() or 1),
                "VANBAN_ENV": "development", "VANBAN_AUTH_ENABLED": "false",
                "VANBAN_RATE_LIMIT": "", "VANBAN_ACCESS_LOG": "",
-               "VANBAN_BATCH_DB": str(work / "var" / "jobs.sqlite3"),
+               "VANBAN_DATABASE_URL": f"sqlite:///{work / 'var' / 'vanban.sqlite3'}",
                "VANBAN_BATCH_OUTPUT_DIR": str(work / "var" / "batches"), **(env or {})}
     with open(log, "wb") as log_file:
         process = subprocess.Popen(

@@ -16,6 +16,7 @@ runtime=(
 testing=(
   git
   chromium                   # the clerk form's browser test (Playwright drives it; no download)
+  postgresql                 # the tests start a throwaway cluster of their own (tests/postgres.py)
 )
 
 pkgs=("${runtime[@]}")

@@ -24,11 +24,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from service.batch import envelope, results, sheets
 from service.batch.envelope import BatchRequest
 from service.batch.runner import InlineRunner
-from service.batch.store import Job, JobStore, item_key, write_atomic
-from service.config import Settings, SettingsError
+from service.batch.store import Job, JobStore, item_key, open_store, write_atomic
+from service.config import DatabaseSettings, Settings, SettingsError
+from service.db import close_database, open_database
 from service.errors import ValidationError, VanbanError
 
 STATE_DIR = ".vanban"
@@ -43,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from service.auth import hash_key_command
 
         return hash_key_command(argv[1:])
+    if argv[:1] == ["db"]:
+        return db_command(argv[1:], sys.stdout)
     parser = argparse.ArgumentParser(prog="vanban", description=(
         "Văn bản hành chính theo NĐ30 từ JSON. Lệnh batch: tạo nhiều văn bản một lần."))
     commands = parser.add_subparsers(dest="command", required=True)
@@ -50,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "INPUT: tệp JSON (danh sách văn bản, hoặc {base, rows}), hoặc CSV/XLSX kèm --base. "
         "Chạy lại cùng lệnh thì bỏ qua các văn bản đã tạo."))
     commands.add_parser("hash-key", help="tạo khóa API mới và in dòng cấu hình mã băm của nó")
+    commands.add_parser("db", help="cơ sở dữ liệu: db upgrade (nâng cấp), db revision -m …")
     batch.add_argument("input", type=Path, metavar="INPUT")
     batch.add_argument("--out", type=Path, required=True, metavar="DIR",
                        help="thư mục kết quả (tạo nếu chưa có)")
@@ -67,6 +73,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_batch(args, sys.stdout, sys.stderr)
 
 
+def db_command(argv: Sequence[str], out: TextIO) -> int:
+    """`db upgrade`: migrate VANBAN_DATABASE_URL to the newest revision and move in an old job
+    store file; `db revision -m MESSAGE`: a new migration from the models (developers)."""
+    parser = argparse.ArgumentParser(prog="vanban db", description=(
+        "Cơ sở dữ liệu (VANBAN_DATABASE_URL): nâng cấp lên phiên bản mới nhất, hoặc tạo bản "
+        "nâng cấp mới từ các bảng trong mã (cho người phát triển)."))
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("upgrade", help="nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
+    revision = commands.add_parser("revision", help="tạo tệp nâng cấp mới (Alembic)")
+    revision.add_argument("-m", "--message", required=True)
+    args = parser.parse_args(argv)
+    from service.db import migrate
+
+    if args.command == "revision":
+        print(migrate.revision(args.message), file=out)
+        return 0
+    settings = Settings.from_env()
+    database = open_database(settings.database)
+    moved = JobStore(database, settings.batch).import_legacy(settings.batch.db)
+    with database.read() as connection:
+        print(f"Cơ sở dữ liệu ở phiên bản {', '.join(sorted(migrate.current(connection)))}"
+              + (f"; đã chuyển {moved} lô từ {settings.batch.db}." if moved else "."), file=out)
+    return 0
+
+
 def run_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         data = read_input(args)
@@ -81,14 +112,22 @@ def run_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(_message(exc), file=err)
         return NOT_STARTED
 
+    # The run's own database in DIR/.vanban/, whatever VANBAN_DATABASE_URL says: its batches
+    # are this folder's (jobs.sqlite3 there is the store of the versions before the database).
     state = args.out / STATE_DIR
     settings = dataclasses.replace(
         settings, pdf_enabled=request.format == "pdf",     # LibreOffice only when needed
+        database=DatabaseSettings(url=f"sqlite:///{state / 'vanban.sqlite3'}"),
         batch=dataclasses.replace(settings.batch, backend="inline", db=state / "jobs.sqlite3",
                                   output_dir=state / "items",
                                   workers=args.workers or settings.batch.workers))
     job_id = batch_id(request)
-    JobStore(settings.batch).supersede(keep=job_id)     # an older, different input stops here
+    try:
+        # An older, different input stops here.
+        open_store(settings, open_database(settings.database)).supersede(keep=job_id)
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"Không mở được cơ sở dữ liệu trong {state}: {exc}", file=err)
+        return NOT_STARTED
 
     from service import create_app  # Flask and LibreOffice load only once the input is good
 
@@ -124,6 +163,7 @@ def run_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         converter = app.extensions["vanban.pipeline"].converter
         if converter is not None:
             converter.close()
+        close_database(settings.database.url)
 
     rows = [row.get(sheets.ROW_KEY) for row in data.get("rows", [])] if "rows" in data else []
     exported = export(store, job, args.out, err)

@@ -10,6 +10,7 @@ from schemas.document import BLOCKS, DocumentSchema
 from schemas.fields import using as limits_in_force
 from service import batch
 from service.config import Settings
+from service.db import open_database
 from service.pipeline import PdfConverter, Pipeline
 from service.render.docx import DocxRenderer
 from service.web import auth, batches, documents, errors, form, health, observability
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None, *,
     app.json.ensure_ascii = False
     app.extensions["vanban.settings"] = settings
     observability.configure_logging()
+    # Migrated before anything reads it (service/db; safe when several workers start at once).
+    app.extensions["vanban.database"] = open_database(settings.database)
 
     if converter is None and settings.pdf_enabled:
         from service.convert import create_converter  # LibreOffice only when PDF is on

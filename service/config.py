@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,16 @@ from schemas.fields import Limits as LimitSettings
 from service.cores import available_cores
 
 ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"      # what the service keeps by default (tests point it at a temporary folder)
+
+
+def in_var(name: str) -> Callable[[], Path]:
+    """A default under VAR, read when the settings are made."""
+    return lambda: VAR / name
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{VAR / 'vanban.sqlite3'}"
 
 
 class SettingsError(ValueError):
@@ -38,23 +48,28 @@ class PoolSettings:
 
 
 @dataclass(frozen=True)
-class BatchSettings:
-    """Batches (README, "Batches, command line and worker machines").
+class DatabaseSettings:
+    """The database (service/db): a SQLite file for one machine, PostgreSQL for several."""
 
-    With the celery backend the job store and the output directory must be on storage every
-    worker machine sees, and a store on a network filesystem needs `journal="delete"`: SQLite's
-    WAL relies on shared memory that does not cross machines.
-    """
+    url: str = field(default_factory=default_database_url, repr=False)   # may hold a password
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """Batches (README, "Batches, command line and worker machines"). The job store is in the
+    database; with the celery backend the output directory must be on storage every worker
+    machine sees."""
 
     backend: str = field(default="inline", metadata={"choices": ("inline", "celery")})
-    db: Path = ROOT / "var" / "vanban-jobs.sqlite3"
-    output_dir: Path = ROOT / "var" / "batches"
+    # The job store of versions before the database: its batches are moved into the database
+    # at the first start, and the file is then renamed *.imported.
+    db: Path = field(default_factory=in_var("vanban-jobs.sqlite3"))
+    output_dir: Path = field(default_factory=in_var("batches"))
     redis_url: str = "redis://localhost:6379/0"
     max_items: int = 1000           # documents in one batch
     workers: int = 0                # inline threads; 0 = the converter pool's size
     max_request_bytes: int = 32 * 1024 * 1024   # a whole batch request (JSON or upload)
     max_sheet_bytes: int = 64 * 1024 * 1024     # an XLSX unpacked: a zip bomb stops here
-    journal: str = field(default="wal", metadata={"choices": ("wal", "delete")})
     lease: float = 600.0            # seconds before another machine may redo an item left running
     keep_days: float = 30.0         # finished batches older than this are removed; 0 = never
 
@@ -81,6 +96,7 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024
     pdf_enabled: bool = True        # start the converter pool with the app
     pool: PoolSettings = field(default_factory=PoolSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     secret_key: str = field(default="", repr=False)    # signs the form's session cookie

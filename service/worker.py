@@ -1,7 +1,7 @@
 """The Celery app of worker machines: `celery -A service.worker worker` finds `app` here.
 
 Nothing is built at import: `app` is made when Celery asks for it, from the VANBAN_* variables
-(VANBAN_BATCH_REDIS_URL, and VANBAN_BATCH_DB / VANBAN_BATCH_OUTPUT_DIR on storage the service
+(VANBAN_BATCH_REDIS_URL, VANBAN_DATABASE_URL, and VANBAN_BATCH_OUTPUT_DIR on storage the service
 sees too). Each worker process builds its own pipeline and LibreOffice pool once it is forked
 (worker_process_init): a UNO connection does not survive a fork.
 """

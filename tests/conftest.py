@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
-from service.config import Settings
+from service.config import DatabaseSettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "schemas" / "examples"
@@ -70,24 +70,73 @@ def docx_lines(document: docx.document.Document) -> list[str]:
     return out
 
 
-def batch_settings(root: Path, **batch: Any) -> Settings:
-    """DOCX-only settings with the job store and outputs under `root`."""
+def batch_settings(root: Path, database_url: str | None = None, **batch: Any) -> Settings:
+    """DOCX-only settings with the database (a SQLite file unless `database_url` says), the old
+    job store's place and the outputs under `root`."""
     settings = Settings.from_env({}, pdf_enabled=False)
+    database = DatabaseSettings(url=database_url or f"sqlite:///{root / 'vanban.sqlite3'}")
     batch = {"db": root / "jobs.sqlite3", "output_dir": root / "out", **batch}
-    return dataclasses.replace(settings, batch=dataclasses.replace(settings.batch, **batch))
+    return dataclasses.replace(settings, database=database,
+                               batch=dataclasses.replace(settings.batch, **batch))
 
 
 @pytest.fixture
 def make_app(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
-    """make_app(**batch settings, converter=None) → an app on this test's job store; its runner
-    is closed after the test."""
+    """make_app(**batch settings, converter=None, database_url=None) → an app on this test's
+    job store; its runner is closed after the test."""
     apps: list[Flask] = []
 
-    def make(converter: Any = None, settings: Settings | None = None, **batch: Any) -> Flask:
-        app = create_app(settings or batch_settings(tmp_path, **batch), converter=converter)
+    def make(converter: Any = None, settings: Settings | None = None,
+             database_url: str | None = None, **batch: Any) -> Flask:
+        settings = settings or batch_settings(tmp_path, database_url, **batch)
+        app = create_app(settings, converter=converter)
         apps.append(app)
         return app
 
     yield make
     for app in apps:
         app.extensions["vanban.batch"].close(timeout=5)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _var_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """What the service keeps by default (the database, batch outputs) goes to a temporary
+    folder, never to the work tree's var/."""
+    from service import config
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(config, "VAR", tmp_path_factory.mktemp("var"))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A PostgreSQL cluster for the session (tests/postgres.py); skips saying why it cannot
+    start."""
+    from tests import postgres as pg
+
+    cluster = pg.start()
+    if isinstance(cluster, str):
+        pytest.skip(cluster)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres: Any) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped after it."""
+    from service.db import close_database
+
+    url = postgres.create_database()
+    yield url
+    close_database(url)
+    postgres.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The test once on a SQLite file and once on PostgreSQL (skipped when it cannot start)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'vanban.sqlite3'}"
+    return request.getfixturevalue("postgres_url")

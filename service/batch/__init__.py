@@ -2,7 +2,7 @@
 
     envelope  the batch request checked; rows filled into the base (mail merge)
     sheets    rows from an uploaded CSV or XLSX, read as hostile input
-    store     jobs and items in SQLite, item files written atomically
+    store     jobs and items in the database (service/db), item files written atomically
     runner    run_item (one item, every backend) and the in-process thread runner
     results   the ZIP with names from the số ký hiệu, the merged PDF
     tasks     the Celery app, its one thin task, and the runner that feeds the broker
@@ -15,16 +15,17 @@ from __future__ import annotations
 from flask import Flask
 
 from service.batch.runner import InlineRunner, Runner
-from service.batch.store import JobStore
+from service.batch.store import open_store
 from service.config import Settings
 from service.cores import available_cores
+from service.db import Database
 from service.pipeline import Pipeline
 
 __all__ = ["Runner", "create_runner", "init_app", "runner_of"]
 
 
-def create_runner(settings: Settings, pipeline: Pipeline) -> Runner:
-    store = JobStore(settings.batch)
+def create_runner(settings: Settings, pipeline: Pipeline, database: Database) -> Runner:
+    store = open_store(settings, database)
     if settings.batch.backend == "celery":
         from service.batch.tasks import CeleryRunner, make_celery  # Celery only when chosen
 
@@ -45,7 +46,8 @@ def inline_workers(settings: Settings, pipeline: Pipeline) -> int:
 
 def init_app(app: Flask) -> None:
     settings: Settings = app.extensions["vanban.settings"]
-    runner = create_runner(settings, app.extensions["vanban.pipeline"])
+    runner = create_runner(settings, app.extensions["vanban.pipeline"],
+                           app.extensions["vanban.database"])
     app.extensions["vanban.batch"] = runner
     runner.start()
 

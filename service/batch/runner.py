@@ -177,7 +177,6 @@ class InlineRunner:
                     if self._wakeups == seen:
                         self._lock.wait(timeout=max(0.0, got - time.time()))
         finally:
-            self.store.close()
             with self._lock:
                 self._alive -= 1
                 self._lock.notify_all()

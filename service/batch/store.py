@@ -1,16 +1,17 @@
-"""The job store: batches and their items in one SQLite file, item outputs as files beside it.
+"""The job store: batches and their items in the database (service/db), item outputs as files.
 
 Every runner (the inline threads, each Celery worker, the command line) takes work and reports
 it only through here, so progress survives a restart and finished items are never redone. An
 item is claimed by one owner at a time with a lease: an owner that dies leaves its items to be
 taken again, at once when it was a process on this machine that is gone, after the lease when
-it was another machine. Item files are written to a temporary name and renamed, so a crash
-never leaves half a file under an output's name. Finished batches older than `keep_days` are
-removed (rows, then their folder) whenever a new batch is stored.
+it was another machine. Claims are atomic on both databases: SQLite serialises writers (each
+write transaction takes the lock at once), PostgreSQL locks the claimed row and lets other
+claimants skip it (FOR UPDATE SKIP LOCKED). Item files are written to a temporary name and
+renamed, so a crash never leaves half a file under an output's name. Finished batches older
+than `keep_days` are removed (rows, then their folder) whenever a new batch is stored.
 
-    jobs   id · status (queued|running|done|failed) · format · merged_pdf · total · message
-    items  job_id · idx · state (pending|running|done|failed) · payload · name · key ·
-           filename · filename_utf8 · error · owner · worker · lease_until · not_before · attempts
+The tables are service/db/models/batch.py. A job store of the versions before the database (one
+SQLite file, `settings.batch.db`) is moved in by `import_legacy` at the first start.
 """
 
 from __future__ import annotations
@@ -25,54 +26,29 @@ import shutil
 import socket
 import sqlite3
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import aliased
+
 from service.batch.envelope import BatchRequest
-from service.config import BatchSettings
+from service.config import BatchSettings, Settings
+from service.db import Database
+from service.db.models import BatchItem, BatchJob
 from service.errors import BatchNotFound
 
 log = logging.getLogger("vanban.batch")
 
 _ID = re.compile(r"[0-9a-f]{32}")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id          TEXT PRIMARY KEY,
-    created     REAL NOT NULL,
-    status      TEXT NOT NULL,
-    format      TEXT NOT NULL,
-    merged_pdf  INTEGER NOT NULL,
-    total       INTEGER NOT NULL,
-    message     TEXT,
-    dispatched  INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS items (
-    job_id        TEXT NOT NULL REFERENCES jobs(id),
-    idx           INTEGER NOT NULL,
-    state         TEXT NOT NULL,
-    payload       TEXT,
-    name          TEXT,
-    key           TEXT,
-    filename      TEXT,
-    filename_utf8 TEXT,
-    error         TEXT,
-    owner         TEXT,
-    worker        TEXT,
-    lease_until   REAL,
-    not_before    REAL NOT NULL DEFAULT 0,
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (job_id, idx)
-);
-CREATE INDEX IF NOT EXISTS items_by_state ON items (state, job_id, idx);
-CREATE INDEX IF NOT EXISTS items_by_key ON items (key, state);
-"""
 UNFINISHED = ("queued", "running")
 SUPERSEDED = "Đã thay bằng một lần chạy khác với dữ liệu khác."
+_UNDER_WAY = BatchJob.status.in_(UNFINISHED)
+_OPEN_ITEM = BatchItem.state.in_(("pending", "running"))
 
 
 @dataclass(frozen=True)
@@ -112,13 +88,6 @@ class Finished:
     path: Path
 
 
-class _Local(threading.local):
-    """Each thread its own connection: sqlite3 connections are not shared between threads."""
-
-    def __init__(self) -> None:
-        self.connection: sqlite3.Connection | None = None
-
-
 def item_key(payload: Any, fmt: str) -> str:
     """What makes two items the same document: their payload and format."""
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -130,70 +99,16 @@ def owner_id(token: str) -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{token}"
 
 
+def _item(job_id: str, index: int) -> Any:
+    return and_(BatchItem.job_id == job_id, BatchItem.idx == index)
+
+
 class JobStore:
-    def __init__(self, settings: BatchSettings) -> None:
-        self.path = Path(settings.db)
+    def __init__(self, database: Database, settings: BatchSettings) -> None:
+        self.database = database
         self.output_dir = Path(settings.output_dir)
-        self.journal = settings.journal
         self.lease = settings.lease
         self.keep_days = settings.keep_days
-        self._local = _Local()
-        self._ready = False
-        self._ready_lock = threading.Lock()
-
-    # -- connections -----------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = self._local.connection
-        if connection is None:
-            connection = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            connection.row_factory = sqlite3.Row
-            # NORMAL is safe from corruption under WAL and does not fsync every commit.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self._local.connection = connection
-        return connection
-
-    def _ensure(self) -> None:
-        """Create the file and its tables on first write (an app that never batches never makes
-        them)."""
-        if self._ready:
-            return
-        with self._ready_lock:
-            if self._ready:
-                return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = self._connect()
-            connection.execute(f"PRAGMA journal_mode={self.journal.upper()}")
-            connection.executescript(_SCHEMA)
-            self._ready = True
-
-    def exists(self) -> bool:
-        return self._ready or self.path.exists()
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once so two writers never deadlock upgrading."""
-        self._ensure()
-        connection = self._connect()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-
-    def _read(self) -> sqlite3.Connection | None:
-        if not self.exists():
-            return None
-        self._ensure()
-        return self._connect()
-
-    def close(self) -> None:
-        """Close this thread's connection (others close when their threads end)."""
-        if self._local.connection is not None:
-            self._local.connection.close()
-            self._local.connection = None
 
     # -- jobs ------------------------------------------------------------------------------------
 
@@ -203,20 +118,21 @@ class JobStore:
         job_id = job_id or uuid.uuid4().hex
         rows = []
         for index, item in enumerate(request.items):
+            row = {"job_id": job_id, "idx": index, "name": item.name, "payload": None,
+                   "key": None, "error": None}
             if item.error is not None:
-                rows.append((job_id, index, "failed", None, item.name, None,
-                             json.dumps({"fields": item.error}, ensure_ascii=False)))
+                row.update(state="failed",
+                           error=json.dumps({"fields": item.error}, ensure_ascii=False))
             else:
-                rows.append((job_id, index, "pending",
-                             json.dumps(item.payload, ensure_ascii=False), item.name,
-                             item_key(item.payload, request.format), None))
-        with self._write() as db:
-            db.execute("INSERT INTO jobs (id, created, status, format, merged_pdf, total) "
-                       "VALUES (?, ?, 'queued', ?, ?, ?)",
-                       (job_id, time.time(), request.format, int(request.merged_pdf),
-                        len(rows)))
-            db.executemany("INSERT INTO items (job_id, idx, state, payload, name, key, error) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                row.update(state="pending", payload=json.dumps(item.payload, ensure_ascii=False),
+                           key=item_key(item.payload, request.format))
+            rows.append(row)
+        with self.database.write() as db:
+            db.execute(insert(BatchJob).values(
+                id=job_id, created=time.time(), status="queued", format=request.format,
+                merged_pdf=request.merged_pdf, total=len(rows)))
+            if rows:
+                db.execute(insert(BatchItem), rows)
             _settle(db, job_id)
         return self.job(job_id)
 
@@ -224,15 +140,15 @@ class JobStore:
         """Remove the finished batches created more than `keep_days` ago (0: keep all): their
         rows in one transaction, then their folders; returns their ids. A folder a crash left
         without its rows (after the commit, before the removal) goes once it is as old."""
-        if not self.keep_days or not self.exists():
+        if not self.keep_days:
             return []
         cutoff = (time.time() if now is None else now) - self.keep_days * 86400
-        with self._write() as db:
-            expired = [row["id"] for row in db.execute(
-                "SELECT id FROM jobs WHERE created < ? AND status NOT IN ('queued', 'running')",
-                (cutoff,))]
-            db.executemany("DELETE FROM items WHERE job_id=?", [(i,) for i in expired])
-            db.executemany("DELETE FROM jobs WHERE id=?", [(i,) for i in expired])
+        with self.database.write() as db:
+            expired = list(db.scalars(select(BatchJob.id).where(
+                BatchJob.created < cutoff, ~_UNDER_WAY)))
+            if expired:
+                db.execute(delete(BatchItem).where(BatchItem.job_id.in_(expired)))
+                db.execute(delete(BatchJob).where(BatchJob.id.in_(expired)))
         for job_id in expired:
             shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
         if self.output_dir.is_dir():
@@ -246,100 +162,94 @@ class JobStore:
         return expired
 
     def has(self, job_id: str) -> bool:
-        db = self._read()
-        return bool(db and _ID.fullmatch(job_id) and
-                    db.execute("SELECT 1 FROM jobs WHERE id=?", (job_id,)).fetchone())
+        if not _ID.fullmatch(job_id):
+            return False
+        with self.database.read() as db:
+            return db.scalar(select(BatchJob.id).where(BatchJob.id == job_id)) is not None
 
     def job(self, job_id: str) -> Job:
-        db = self._read()
         row = None
-        if db is not None and _ID.fullmatch(job_id):
-            row = db.execute("SELECT * FROM jobs WHERE id=?", (job_id,)).fetchone()
+        if _ID.fullmatch(job_id):
+            with self.database.read() as db:
+                row = db.execute(select(BatchJob).where(BatchJob.id == job_id)).first()
+                counts = dict(db.execute(
+                    select(BatchItem.state, func.count()).where(BatchItem.job_id == job_id)
+                    .group_by(BatchItem.state)).all())
         if row is None:
             raise BatchNotFound(detail=f"batch {job_id!r}")
-        counts = dict(db.execute("SELECT state, COUNT(*) FROM items WHERE job_id=? "
-                                 "GROUP BY state", (job_id,)).fetchall())
-        return Job(row["id"], row["status"], row["format"], bool(row["merged_pdf"]),
-                   row["total"], counts.get("done", 0), counts.get("failed", 0), row["message"])
+        return Job(row.id, row.status, row.format, bool(row.merged_pdf), row.total,
+                   counts.get("done", 0), counts.get("failed", 0), row.message)
 
     def errors(self, job_id: str) -> list[dict[str, Any]]:
         """[{"index", "fields"} or {"index", "message"}] for each failed item, in order."""
-        db = self._read()
-        if db is None:
-            return []
-        return [{"index": row["idx"], **json.loads(row["error"])}
-                for row in db.execute("SELECT idx, error FROM items WHERE job_id=? AND "
-                                      "state='failed' ORDER BY idx", (job_id,))]
+        with self.database.read() as db:
+            return [{"index": index, **json.loads(error)} for index, error in db.execute(
+                select(BatchItem.idx, BatchItem.error).where(
+                    BatchItem.job_id == job_id, BatchItem.state == "failed")
+                .order_by(BatchItem.idx))]
 
     def workers(self, job_id: str) -> dict[int, str]:
         """Which worker made each finished item (for the scale-out evidence)."""
-        db = self._read()
-        if db is None:
-            return {}
-        return {row["idx"]: row["worker"] for row in db.execute(
-            "SELECT idx, worker FROM items WHERE job_id=? AND state='done'", (job_id,))}
+        with self.database.read() as db:
+            return dict(db.execute(select(BatchItem.idx, BatchItem.worker).where(
+                BatchItem.job_id == job_id, BatchItem.state == "done")).all())
+
+    def states(self, job_id: str) -> list[str]:
+        """Each item's state, in order."""
+        with self.database.read() as db:
+            return list(db.scalars(select(BatchItem.state).where(BatchItem.job_id == job_id)
+                                   .order_by(BatchItem.idx)))
 
     def unfinished(self) -> list[str]:
-        db = self._read()
-        if db is None:
-            return []
-        return [row["id"] for row in db.execute(
-            "SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY created")]
+        with self.database.read() as db:
+            return list(db.scalars(select(BatchJob.id).where(_UNDER_WAY)
+                                   .order_by(BatchJob.created)))
 
     def progress(self) -> dict[str, int]:
         """Items of the batches still under way, by state (pending, running, done, failed)."""
-        db = self._read()
-        if db is None:
-            return {}
-        return {row["state"]: row["n"] for row in db.execute(
-            "SELECT items.state AS state, COUNT(*) AS n FROM items JOIN jobs "
-            "ON jobs.id = items.job_id WHERE jobs.status IN ('queued', 'running') "
-            "GROUP BY items.state")}
+        with self.database.read() as db:
+            return dict(db.execute(
+                select(BatchItem.state, func.count()).join(BatchJob).where(_UNDER_WAY)
+                .group_by(BatchItem.state)).all())
 
     def pending(self, job_id: str) -> list[int]:
-        db = self._read()
-        if db is None:
-            return []
-        return [row["idx"] for row in db.execute(
-            "SELECT idx FROM items WHERE job_id=? AND state IN ('pending', 'running') "
-            "ORDER BY idx", (job_id,))]
+        with self.database.read() as db:
+            return list(db.scalars(select(BatchItem.idx).where(
+                BatchItem.job_id == job_id, _OPEN_ITEM).order_by(BatchItem.idx)))
 
     def undispatched(self) -> list[str]:
         """Unfinished batches whose items were not all handed to the broker."""
-        db = self._read()
-        if db is None:
-            return []
-        return [row["id"] for row in db.execute(
-            "SELECT id FROM jobs WHERE status IN ('queued', 'running') AND dispatched=0 "
-            "ORDER BY created")]
+        with self.database.read() as db:
+            return list(db.scalars(select(BatchJob.id).where(
+                _UNDER_WAY, BatchJob.dispatched.is_(False)).order_by(BatchJob.created)))
 
     def mark_dispatched(self, job_id: str) -> None:
-        with self._write() as db:
-            db.execute("UPDATE jobs SET dispatched=1 WHERE id=?", (job_id,))
+        with self.database.write() as db:
+            db.execute(update(BatchJob).where(BatchJob.id == job_id).values(dispatched=True))
 
     def fail_job(self, job_id: str, message: str) -> None:
         """The batch itself cannot go on (its results cannot be stored): stop it, say why."""
-        with self._write() as db:
-            db.execute("UPDATE jobs SET status='failed', message=? WHERE id=? AND status IN "
-                       "('queued', 'running')", (message, job_id))
+        with self.database.write() as db:
+            db.execute(update(BatchJob).where(BatchJob.id == job_id, _UNDER_WAY)
+                       .values(status="failed", message=message))
 
     def supersede(self, keep: str) -> None:
         """Stop every unfinished batch but `keep` (the command line's input changed)."""
-        if not self.exists():
-            return
-        with self._write() as db:
-            db.execute("UPDATE jobs SET status='failed', message=? WHERE id != ? AND status IN "
-                       "('queued', 'running')", (SUPERSEDED, keep))
+        with self.database.write() as db:
+            db.execute(update(BatchJob).where(BatchJob.id != keep, _UNDER_WAY)
+                       .values(status="failed", message=SUPERSEDED))
 
     def retry_failed(self, job_id: str) -> int:
         """Put a batch's failed items back in the queue (the command line's re-run)."""
-        with self._write() as db:
-            count = db.execute("UPDATE items SET state='pending', error=NULL, attempts=0, "
-                               "not_before=0 WHERE job_id=? AND state='failed' AND "
-                               "payload IS NOT NULL", (job_id,)).rowcount
-            db.execute("UPDATE jobs SET status='queued', message=NULL WHERE id=? AND "
-                       "EXISTS (SELECT 1 FROM items WHERE job_id=? AND state='pending')",
-                       (job_id, job_id))
+        with self.database.write() as db:
+            count = db.execute(update(BatchItem).where(
+                BatchItem.job_id == job_id, BatchItem.state == "failed",
+                BatchItem.payload.is_not(None)).values(
+                state="pending", error=None, attempts=0, not_before=0.0)).rowcount
+            db.execute(update(BatchJob).where(
+                BatchJob.id == job_id,
+                exists().where(BatchItem.job_id == job_id, BatchItem.state == "pending"))
+                .values(status="queued", message=None))
         return count
 
     # -- items -----------------------------------------------------------------------------------
@@ -349,23 +259,19 @@ class JobStore:
         """The next item of any unfinished batch in one of `formats` (a runner takes only what it
         can make), oldest batch first; else the time when an item put off for a retry becomes
         due, or None when nothing is left for this runner."""
-        if not self.exists():
-            return None
         now = time.time()
-        allowed = f"jobs.format IN ({', '.join('?' * len(formats))})"
-        with self._write() as db:
+        mine = and_(_UNDER_WAY, BatchJob.format.in_(formats))
+        with self.database.write() as db:
             row = db.execute(
-                "SELECT items.job_id, items.idx FROM items JOIN jobs ON jobs.id = items.job_id "
-                f"WHERE jobs.status IN ('queued', 'running') AND {allowed} AND "
-                "((items.state='pending' AND items.not_before <= ?) OR "
-                "(items.state='running' AND items.lease_until < ?)) "
-                "ORDER BY jobs.created, items.idx LIMIT 1", (*formats, now, now)).fetchone()
+                select(BatchItem.job_id, BatchItem.idx).join(BatchJob).where(
+                    mine, or_(and_(BatchItem.state == "pending", BatchItem.not_before <= now),
+                              and_(BatchItem.state == "running", BatchItem.lease_until < now)))
+                .order_by(BatchJob.created, BatchItem.idx).limit(1)
+                .with_for_update(of=BatchItem, skip_locked=True)).first()
             if row is not None:
-                return self._take(db, row["job_id"], row["idx"], owner, None, now)
-            later = db.execute(
-                "SELECT MIN(items.not_before) FROM items JOIN jobs ON jobs.id = items.job_id "
-                f"WHERE jobs.status IN ('queued', 'running') AND {allowed} AND "
-                "items.state='pending'", formats).fetchone()[0]
+                return self._take(db, row.job_id, row.idx, owner, None, now)
+            later = db.scalar(select(func.min(BatchItem.not_before)).join(BatchJob).where(
+                mine, BatchItem.state == "pending"))
         return later
 
     def claim(self, job_id: str, index: int, owner: str, worker: str | None = None,
@@ -375,77 +281,77 @@ class JobStore:
         of this host that is gone (a worker process killed mid-task) is free at once."""
         now = time.time()
         local = socket.gethostname() + ":"
-        with self._write() as db:
+        with self.database.write() as db:
             row = db.execute(
-                "SELECT items.state, items.lease_until, items.owner, jobs.status FROM items "
-                "JOIN jobs ON jobs.id = items.job_id WHERE items.job_id=? AND items.idx=?",
-                (job_id, index)).fetchone()
-            if row is None or row["status"] not in UNFINISHED or row["state"] in ("done",
-                                                                                 "failed"):
+                select(BatchItem.state, BatchItem.lease_until, BatchItem.owner, BatchJob.status)
+                .join(BatchJob).where(_item(job_id, index))
+                .with_for_update(of=BatchItem)).first()
+            if row is None or row.status not in UNFINISHED or row.state in ("done", "failed"):
                 return None
-            if row["state"] == "running" and row["lease_until"] >= now:
-                holder = row["owner"] or ""
+            if row.state == "running" and row.lease_until >= now:
+                holder = row.owner or ""
                 if not (alive and holder.startswith(local) and not alive(holder)):
-                    return float(row["lease_until"])
+                    return float(row.lease_until)
             return self._take(db, job_id, index, owner, worker, now)
 
-    def _take(self, db: sqlite3.Connection, job_id: str, index: int, owner: str,
+    def _take(self, db: Connection, job_id: str, index: int, owner: str,
               worker: str | None, now: float) -> Claim:
-        db.execute("UPDATE items SET state='running', owner=?, worker=?, lease_until=?, "
-                   "attempts=attempts+1 WHERE job_id=? AND idx=?",
-                   (owner, worker, now + self.lease, job_id, index))
-        db.execute("UPDATE jobs SET status='running' WHERE id=? AND status='queued'", (job_id,))
-        row = db.execute("SELECT items.payload, items.attempts, jobs.format FROM items JOIN jobs "
-                         "ON jobs.id = items.job_id WHERE items.job_id=? AND items.idx=?",
-                         (job_id, index)).fetchone()
-        return Claim(job_id, index, json.loads(row["payload"]), row["format"], row["attempts"],
-                     owner)
+        db.execute(update(BatchItem).where(_item(job_id, index)).values(
+            state="running", owner=owner, worker=worker, lease_until=now + self.lease,
+            attempts=BatchItem.attempts + 1))
+        row = db.execute(select(BatchItem.payload, BatchItem.attempts, BatchJob.format,
+                                BatchJob.status).join(BatchJob)
+                         .where(_item(job_id, index))).one()
+        if row.status == "queued":      # only the first claims touch the batch's row
+            db.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status == "queued")
+                       .values(status="running"))
+        return Claim(job_id, index, json.loads(row.payload), row.format, row.attempts, owner)
 
     def finish(self, claim: Claim, filename: str, filename_utf8: str,
                worker: str | None = None) -> bool:
         """Record the item as done (its file already in place). False when the claim was lost
         (another owner took the item over after the lease): the item was done all the same."""
-        with self._write() as db:
-            changed = db.execute(
-                "UPDATE items SET state='done', filename=?, filename_utf8=?, error=NULL, "
-                "worker=COALESCE(?, worker), lease_until=NULL WHERE job_id=? AND idx=? AND "
-                "state='running' AND owner=?",
-                (filename, filename_utf8, worker, claim.job_id, claim.index,
-                 claim.owner)).rowcount
+        with self.database.write() as db:
+            _lock_job(db, claim.job_id)
+            changed = db.execute(_held(claim).values(
+                state="done", filename=filename, filename_utf8=filename_utf8, error=None,
+                worker=func.coalesce(worker, BatchItem.worker), lease_until=None)).rowcount
             _settle(db, claim.job_id)
         return bool(changed)
 
     def fail(self, claim: Claim, error: dict[str, Any], worker: str | None = None) -> None:
         """Record the item as failed with `{"fields": …}` or `{"message": …}`."""
-        with self._write() as db:
-            db.execute("UPDATE items SET state='failed', error=?, worker=COALESCE(?, worker), "
-                       "lease_until=NULL WHERE job_id=? AND idx=? AND state='running' AND "
-                       "owner=?", (json.dumps(error, ensure_ascii=False), worker, claim.job_id,
-                                   claim.index, claim.owner))
+        with self.database.write() as db:
+            _lock_job(db, claim.job_id)
+            db.execute(_held(claim).values(
+                state="failed", error=json.dumps(error, ensure_ascii=False),
+                worker=func.coalesce(worker, BatchItem.worker), lease_until=None))
             _settle(db, claim.job_id)
 
     def release(self, claim: Claim, delay: float) -> None:
         """Give the item back to be tried again in `delay` seconds (the converter was busy)."""
-        with self._write() as db:
-            db.execute("UPDATE items SET state='pending', owner=NULL, lease_until=NULL, "
-                       "not_before=? WHERE job_id=? AND idx=? AND state='running' AND owner=?",
-                       (time.time() + delay, claim.job_id, claim.index, claim.owner))
+        with self.database.write() as db:
+            db.execute(_held(claim).values(state="pending", owner=None, lease_until=None,
+                                           not_before=time.time() + delay))
 
     def reclaim_local(self, alive: Callable[[str], bool]) -> int:
         """Free the items left running by owners on this host that `alive` says are gone (the
         service restarted): they are redone now rather than after their lease."""
-        db = self._read()
-        if db is None:
-            return 0
         prefix = socket.gethostname() + ":"
-        stale = [(row["job_id"], row["idx"], row["owner"]) for row in db.execute(
-            "SELECT job_id, idx, owner FROM items WHERE state='running' AND "
-            "substr(owner, 1, ?) = ?", (len(prefix), prefix)) if not alive(row["owner"])]
+        with self.database.read() as db:
+            stale = [row for row in db.execute(
+                select(BatchItem.job_id, BatchItem.idx, BatchItem.owner).where(
+                    BatchItem.state == "running", BatchItem.owner.startswith(prefix,
+                                                                            autoescape=True)))
+                if not alive(row.owner)]
         if stale:
-            with self._write() as db:
-                db.executemany("UPDATE items SET state='pending', owner=NULL, lease_until=NULL "
-                               "WHERE job_id=? AND idx=? AND state='running' AND owner=?", stale)
-        for job_id in {job_id for job_id, _, _ in stale}:
+            with self.database.write() as db:
+                for row in stale:
+                    db.execute(update(BatchItem).where(
+                        _item(row.job_id, row.idx), BatchItem.state == "running",
+                        BatchItem.owner == row.owner).values(
+                        state="pending", owner=None, lease_until=None))
+        for job_id in {row.job_id for row in stale}:
             for leftover in self.job_dir(job_id).glob(".tmp-*"):
                 leftover.unlink(missing_ok=True)     # a write cut short by the restart
         return len(stale)
@@ -454,21 +360,21 @@ class JobStore:
         """Mark done the pending items whose same document (payload and format) an earlier batch
         of this store already made, linking its file: the command line's resume after the input
         was edited."""
-        db = self._read()
-        if db is None:
-            return 0
-        found = db.execute(
-            "SELECT mine.idx, theirs.job_id AS from_job, theirs.idx AS from_idx, jobs.format, "
-            "theirs.filename, theirs.filename_utf8 FROM items AS mine JOIN items AS theirs ON "
-            "theirs.key = mine.key AND theirs.state='done' JOIN jobs ON jobs.id = mine.job_id "
-            "WHERE mine.job_id=? AND mine.state='pending' GROUP BY mine.idx",
-            (job_id,)).fetchall()
-        adopted = []
-        for row in found:
-            source = self.output_path(row["from_job"], row["from_idx"], row["format"])
-            if not source.exists():
+        theirs = aliased(BatchItem)
+        with self.database.read() as db:
+            fmt = db.scalar(select(BatchJob.format).where(BatchJob.id == job_id))
+            candidates = db.execute(
+                select(BatchItem.idx, theirs.job_id.label("from_job"),
+                       theirs.idx.label("from_idx"), theirs.filename, theirs.filename_utf8)
+                .join(theirs, and_(theirs.key == BatchItem.key, theirs.state == "done"))
+                .where(BatchItem.job_id == job_id, BatchItem.state == "pending")
+                .order_by(BatchItem.idx)).all()
+        adopted: dict[int, tuple[str, str]] = {}
+        for row in candidates:
+            source = self.output_path(row.from_job, row.from_idx, fmt)
+            if row.idx in adopted or not source.exists():
                 continue
-            target = self.output_path(job_id, row["idx"], row["format"])
+            target = self.output_path(job_id, row.idx, fmt)
             if source != target:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.unlink(missing_ok=True)
@@ -476,22 +382,62 @@ class JobStore:
                     os.link(source, target)
                 except OSError:
                     write_atomic(target, source.read_bytes())
-            adopted.append((row["filename"], row["filename_utf8"], job_id, row["idx"]))
+            adopted[row.idx] = (row.filename, row.filename_utf8)
         if adopted:
-            with self._write() as db:
-                db.executemany("UPDATE items SET state='done', filename=?, filename_utf8=? "
-                               "WHERE job_id=? AND idx=? AND state='pending'", adopted)
+            with self.database.write() as db:
+                for index, (filename, filename_utf8) in adopted.items():
+                    db.execute(update(BatchItem).where(
+                        _item(job_id, index), BatchItem.state == "pending").values(
+                        state="done", filename=filename, filename_utf8=filename_utf8))
                 _settle(db, job_id)
         return len(adopted)
 
     def finished_items(self, job_id: str) -> list[Finished]:
         """The done items in order, with their files."""
         job = self.job(job_id)
-        return [Finished(row["idx"], row["name"], row["filename"], row["filename_utf8"],
-                         self.output_path(job_id, row["idx"], job.format))
-                for row in self._connect().execute(
-                    "SELECT idx, name, filename, filename_utf8 FROM items WHERE job_id=? AND "
-                    "state='done' ORDER BY idx", (job_id,))]
+        with self.database.read() as db:
+            return [Finished(row.idx, row.name, row.filename, row.filename_utf8,
+                             self.output_path(job_id, row.idx, job.format))
+                    for row in db.execute(
+                        select(BatchItem.idx, BatchItem.name, BatchItem.filename,
+                               BatchItem.filename_utf8).where(
+                            BatchItem.job_id == job_id, BatchItem.state == "done")
+                        .order_by(BatchItem.idx))]
+
+    # -- the store before the database -----------------------------------------------------------
+
+    def import_legacy(self, path: Path) -> int:
+        """Move the batches of a job store file of the versions before the database (one SQLite
+        file with tables `jobs` and `items`) into the database, then rename the file
+        `*.imported`; returns how many batches came over. Their outputs stay where they are (the
+        same folder layout). Safe when several processes start at once: batches already in the
+        database are skipped, and the file is renamed only once."""
+        try:
+            legacy = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0)
+        except sqlite3.OperationalError:
+            return 0                    # no such file (or another process renamed it just now)
+        legacy.row_factory = sqlite3.Row
+        try:
+            jobs = [dict(row) for row in legacy.execute("SELECT * FROM jobs")]
+            items = [dict(row) for row in legacy.execute("SELECT * FROM items")]
+        except sqlite3.DatabaseError as exc:
+            log.error("not importing the old job store %s: %s", path, exc)
+            return 0
+        finally:
+            legacy.close()
+        with self.database.write() as db:
+            known = set(db.scalars(select(BatchJob.id).where(
+                BatchJob.id.in_([job["id"] for job in jobs]))))
+            new = [_legacy_job(job) for job in jobs if job["id"] not in known]
+            if new:
+                db.execute(insert(BatchJob), new)
+                ids = {job["id"] for job in new}
+                db.execute(insert(BatchItem), [i for i in items if i["job_id"] in ids])
+        with contextlib.suppress(FileNotFoundError):
+            path.rename(path.with_name(path.name + ".imported"))
+        if new:
+            log.info("moved %d batch(es) from %s into the database", len(new), path)
+        return len(new)
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -507,6 +453,13 @@ class JobStore:
         path = self.output_path(claim.job_id, claim.index, claim.format)
         write_atomic(path, content)
         return path
+
+
+def open_store(settings: Settings, database: Database) -> JobStore:
+    """The job store on `database`, with the batches of an old job store file moved in."""
+    store = JobStore(database, settings.batch)
+    store.import_legacy(settings.batch.db)
+    return store
 
 
 def write_atomic(path: Path, content: bytes | Callable[[Any], None]) -> None:
@@ -530,8 +483,24 @@ def write_atomic(path: Path, content: bytes | Callable[[Any], None]) -> None:
         raise
 
 
-def _settle(db: sqlite3.Connection, job_id: str) -> None:
+def _held(claim: Claim) -> Any:
+    """An UPDATE of the claimed item that changes it only while this claim still holds it."""
+    return update(BatchItem).where(_item(claim.job_id, claim.index),
+                                   BatchItem.state == "running", BatchItem.owner == claim.owner)
+
+
+def _lock_job(db: Connection, job_id: str) -> None:
+    """Lock the batch's row (PostgreSQL; SQLite writers are serialised anyway) before its items
+    change, so that of two items finishing at once the second sees the first and settles."""
+    db.execute(select(BatchJob.id).where(BatchJob.id == job_id).with_for_update())
+
+
+def _settle(db: Connection, job_id: str) -> None:
     """A batch whose every item is done or failed is done."""
-    db.execute("UPDATE jobs SET status='done' WHERE id=? AND status IN ('queued', 'running') "
-               "AND NOT EXISTS (SELECT 1 FROM items WHERE job_id=? AND state IN "
-               "('pending', 'running'))", (job_id, job_id))
+    db.execute(update(BatchJob).where(
+        BatchJob.id == job_id, _UNDER_WAY,
+        ~exists().where(BatchItem.job_id == job_id, _OPEN_ITEM)).values(status="done"))
+
+
+def _legacy_job(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "merged_pdf": bool(row["merged_pdf"]), "dispatched": bool(row["dispatched"])}

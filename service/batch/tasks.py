@@ -22,8 +22,9 @@ from celery import Celery
 
 from service.batch.envelope import BatchRequest
 from service.batch.runner import owner_alive, run_item
-from service.batch.store import Claim, Job, JobStore, owner_id
+from service.batch.store import Claim, Job, JobStore, open_store, owner_id
 from service.config import Settings
+from service.db import open_database
 from service.errors import QueueUnavailable
 from service.pipeline import Pipeline
 from service.render.docx import DocxRenderer
@@ -55,7 +56,7 @@ class WorkerState:
                     from service.convert import create_converter  # LibreOffice only for PDF
 
                     converter = create_converter(settings)
-                self._store = JobStore(settings.batch)
+                self._store = open_store(settings, open_database(settings.database))
                 self._pipeline = Pipeline(
                     DocxRenderer(settings.templates_dir, settings.fonts_dir), converter,
                     limits=settings.limits)

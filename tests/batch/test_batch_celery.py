@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from service import create_app
 from service.batch.tasks import make_celery
 from service.config import Settings
+from service.db.models import BatchJob
 from tests.batch.conftest import docx_text, read_zip, wait_status
 from tests.conftest import ROOT, batch_settings, example
 
@@ -80,7 +82,7 @@ def workers(tmp_path: Path, redis_url: str) -> Iterator[list[str]]:
     """Two worker processes, one task at a time each, on this test's store and broker."""
     settings = celery_settings(tmp_path, redis_url)
     env = {**os.environ, "VANBAN_PDF_ENABLED": "0", "VANBAN_BATCH_BACKEND": "celery",
-           "VANBAN_BATCH_REDIS_URL": redis_url, "VANBAN_BATCH_DB": str(settings.batch.db),
+           "VANBAN_BATCH_REDIS_URL": redis_url, "VANBAN_DATABASE_URL": settings.database.url,
            "VANBAN_BATCH_OUTPUT_DIR": str(settings.batch.output_dir)}
     names = ["w1", "w2"]
     processes = []
@@ -135,7 +137,8 @@ def test_an_unreachable_broker_is_503_and_the_batch_is_marked_failed(tmp_path):
         assert response.status_code == 503
         assert response.get_json()["error"]["code"] == "queue_unavailable"
         store = app.extensions["vanban.batch"].store
-        (job_id,) = [row[0] for row in store._connect().execute("SELECT id FROM jobs")]
+        with store.database.read() as db:
+            (job_id,) = db.scalars(select(BatchJob.id)).all()
         assert store.job(job_id).status == "failed"
     finally:
         app.extensions["vanban.batch"].close()

@@ -12,10 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from service.__main__ import main
-from service.batch.store import JobStore
-from service.config import BatchSettings
+from service.db import Database
+from service.db.models import BatchItem
 from service.pipeline import Pipeline
 from tests.batch.conftest import docx_text
 from tests.conftest import ROOT, example
@@ -87,9 +88,10 @@ def test_failed_rows_give_exit_1_and_a_summary_and_a_rerun_redoes_nothing_made(
     assert "Bỏ qua 2 văn bản đã tạo" in captured.err
     assert sorted(map(str, counted)) == ["3", "một"]          # only the failed ones again
     assert captured.out.splitlines()[1:] == summary[1:]
-    store = JobStore(BatchSettings(db=out / ".vanban" / "jobs.sqlite3",
-                                   output_dir=out / ".vanban" / "items"))
-    attempts = dict(store._connect().execute("SELECT idx, attempts FROM items"))
+    database = Database(f"sqlite:///{out / '.vanban' / 'vanban.sqlite3'}")
+    with database.read() as db:
+        attempts = dict(db.execute(select(BatchItem.idx, BatchItem.attempts)).all())
+    database.dispose()
     assert attempts[0] == attempts[3] == 1                   # the made ones were not redone
     assert documents(out) == list(made)
 

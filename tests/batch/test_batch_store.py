@@ -11,12 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from service.batch import envelope
 from service.batch.runner import MAX_ATTEMPTS, WRITE_FAILED
 from service.batch.store import Claim, Job, JobStore, write_atomic
-from service.config import BatchSettings, Settings, SettingsError
+from service.config import BatchSettings, DatabaseSettings, Settings, SettingsError
 from service.convert import DocxSource
+from service.db import open_database
+from service.db.models import BatchItem, BatchJob
 from service.errors import ConverterBusy
 from service.pipeline import Pipeline
 from tests.batch.conftest import TextPdfConverter, gate, wait_status
@@ -30,23 +33,30 @@ def rows(count: int) -> dict:
     return {"base": BASE, "rows": [{"number": n} for n in range(1, count + 1)]}
 
 
+def store_on(database_url: str, root: Path, **batch: object) -> JobStore:
+    """A job store on the test's database (SQLite or PostgreSQL), its outputs under `root`."""
+    return JobStore(open_database(DatabaseSettings(url=database_url)),
+                    BatchSettings(output_dir=root / "out", **batch))
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
-def test_a_restarted_service_resumes_without_redoing_finished_items(make_app, monkeypatch):
-    first = make_app(workers=1)
+def test_a_restarted_service_resumes_without_redoing_finished_items(make_app, monkeypatch,
+                                                                     database_url):
+    first = make_app(workers=1, database_url=database_url)
     calls = gate(first, allowed=3)
     client = first.test_client()
     urls = client.post("/v1/batches", json=rows(8)).get_json()
     wait_status(client, urls["status_url"], until=lambda s: s["done"] == 3)
     job_id = urls["id"]
     store = first.extensions["vanban.batch"].store
-    assert wait_for(lambda: _states(store, job_id).count("running") == 1)   # 4 in hand
+    assert wait_for(lambda: store.states(job_id).count("running") == 1)   # 4 in hand
     made = {p.name: p.stat().st_mtime_ns for p in store.job_dir(job_id).iterdir()}
     assert sorted(made) == ["00000.docx", "00001.docx", "00002.docx"]
     # The process "dies": the item in hand stays running, a write is left half done.
     (store.job_dir(job_id) / ".tmp-cut-short").write_bytes(b"PK\x03")
     calls.crash()
     first.extensions["vanban.batch"].close(timeout=5)
-    assert _states(store, job_id).count("running") == 1
+    assert store.states(job_id).count("running") == 1
 
     # A new app on the same store; every pipeline's calls are counted from here on.
     again: list[int] = []
@@ -57,7 +67,7 @@ def test_a_restarted_service_resumes_without_redoing_finished_items(make_app, mo
         return generate(self, payload, *args, **kwargs)
 
     monkeypatch.setattr(Pipeline, "generate", counted)
-    second = make_app(workers=1)                            # its start() takes the batch up
+    second = make_app(workers=1, database_url=database_url)     # its start() takes it up
     status = wait_status(second.test_client(), urls["status_url"])
     assert (status["status"], status["done"], status["failed"]) == ("done", 8, 0)
     assert sorted(again) == [4, 5, 6, 7, 8]                 # 1-3 not redone; 4 was cut short
@@ -69,12 +79,6 @@ def test_a_restarted_service_resumes_without_redoing_finished_items(make_app, mo
         [f"{i:05d}.docx" for i in range(8)]
 
 
-def _states(store: JobStore, job_id: str) -> list[str]:
-    db = store._connect()
-    return [row[0] for row in db.execute("SELECT state FROM items WHERE job_id=? ORDER BY idx",
-                                         (job_id,))]
-
-
 def wait_for(predicate, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -84,8 +88,8 @@ def wait_for(predicate, timeout: float = 10.0) -> bool:
     return True
 
 
-def test_an_item_held_by_another_machine_waits_for_its_lease(tmp_path):
-    store = JobStore(BatchSettings(db=tmp_path / "j.sqlite3", output_dir=tmp_path, lease=0.3))
+def test_an_item_held_by_another_machine_waits_for_its_lease(tmp_path, database_url):
+    store = store_on(database_url, tmp_path, lease=0.3)
     job = store.create(envelope.parse(rows(1), max_items=10))
     theirs = store.claim(job.id, 0, "elsewhere:1:a", "w1@elsewhere")
     assert isinstance(theirs, Claim)
@@ -111,9 +115,9 @@ def made(store: JobStore) -> Job:
     return job
 
 
-def test_finished_batches_past_keep_days_go_with_their_files_and_the_rest_stay(tmp_path):
-    store = JobStore(BatchSettings(db=tmp_path / "j.sqlite3", output_dir=tmp_path / "out",
-                                   keep_days=30))
+def test_finished_batches_past_keep_days_go_with_their_files_and_the_rest_stay(tmp_path,
+                                                                               database_url):
+    store = store_on(database_url, tmp_path, keep_days=30)
     finished = made(store)
     unfinished = store.create(envelope.parse(rows(1), max_items=10))
     orphan = tmp_path / "out" / ("f" * 32)          # a folder a crash left without its rows
@@ -126,24 +130,23 @@ def test_finished_batches_past_keep_days_go_with_their_files_and_the_rest_stay(t
     assert not orphan.exists()
     assert store.has(unfinished.id)                 # still to be made: never removed
     # A new batch sweeps as it is stored; with keep_days 0 nothing ever goes.
-    keep_all = JobStore(BatchSettings(db=tmp_path / "j.sqlite3", output_dir=tmp_path / "out",
-                                      keep_days=0))
+    keep_all = store_on(database_url, tmp_path, keep_days=0)
     assert keep_all.expire(now=time.time() + 10_000 * 86400) == []
 
 
-def test_storing_a_batch_removes_the_expired_ones(tmp_path):
-    store = JobStore(BatchSettings(db=tmp_path / "j.sqlite3", output_dir=tmp_path / "out",
-                                   keep_days=1e-6))          # about a tenth of a second
+def test_storing_a_batch_removes_the_expired_ones(tmp_path, database_url):
+    store = store_on(database_url, tmp_path, keep_days=1e-6)    # about a tenth of a second
     old = made(store)
     time.sleep(0.2)
     new = store.create(envelope.parse(rows(1), max_items=10))
     assert not store.has(old.id) and store.has(new.id)
 
 
-def test_items_of_a_gone_local_process_are_freed_at_once_but_not_a_live_ones(tmp_path):
+def test_items_of_a_gone_local_process_are_freed_at_once_but_not_a_live_ones(tmp_path,
+                                                                              database_url):
     from service.batch.runner import owner_alive
 
-    store = JobStore(BatchSettings(db=tmp_path / "j.sqlite3", output_dir=tmp_path))
+    store = store_on(database_url, tmp_path)
     job = store.create(envelope.parse(rows(3), max_items=10))
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -152,7 +155,7 @@ def test_items_of_a_gone_local_process_are_freed_at_once_but_not_a_live_ones(tmp
     store.claim(job.id, 1, f"{host}:{os.getppid()}:t")        # our parent: alive
     store.claim(job.id, 2, f"other-{host}:{gone}:t")          # another machine: its lease
     assert store.reclaim_local(owner_alive) == 1
-    assert _states(store, job.id) == ["pending", "running", "running"]
+    assert store.states(job.id) == ["pending", "running", "running"]
     # A Celery task handed back by a killed worker process takes its item over at once;
     # an item of a live process, or of another machine, waits for its lease.
     store.claim(job.id, 0, f"{host}:{gone}:t")
@@ -184,8 +187,9 @@ def test_a_busy_converter_delays_an_item_and_only_fails_it_after_several_tries(m
     assert status["failed"] == 1
     assert status["errors"][0]["message"] == ConverterBusy.public
     store = app.extensions["vanban.batch"].store
-    attempts = [row[0] for row in store._connect().execute(
-        "SELECT attempts FROM items ORDER BY rowid")]
+    with store.database.read() as db:
+        attempts = list(db.scalars(select(BatchItem.attempts).join(BatchJob)
+                                   .order_by(BatchJob.created)))
     assert attempts == [3, MAX_ATTEMPTS]
 
 
@@ -214,28 +218,24 @@ def test_an_atomic_write_that_fails_leaves_nothing(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o644
 
 
-def test_no_file_is_made_by_an_app_that_never_batches(tmp_path):
-    from service import create_app
-
-    create_app(batch_settings(tmp_path)).extensions["vanban.batch"].close()
-    assert not (tmp_path / "jobs.sqlite3").exists()
-
-
 def test_batch_settings_follow_the_env_rule_and_name_bad_variables():
     settings = Settings.from_env({"VANBAN_BATCH_BACKEND": "celery",
+                                  "VANBAN_DATABASE_URL": "postgresql://vanban@db/vanban",
                                   "VANBAN_BATCH_DB": "/srv/vanban/jobs.sqlite3",
                                   "VANBAN_BATCH_REDIS_URL": "redis://queue:6379/2",
                                   "VANBAN_BATCH_MAX_ITEMS": "250"})
     assert settings.batch.backend == "celery"
+    assert settings.database.url == "postgresql://vanban@db/vanban"
     assert settings.batch.db == Path("/srv/vanban/jobs.sqlite3")
     assert settings.batch.redis_url == "redis://queue:6379/2"
     assert settings.batch.max_items == 250
     assert Settings.from_env({}).batch.db.name == "vanban-jobs.sqlite3"
+    assert Settings.from_env({}).database.url.endswith("/vanban.sqlite3")
     with pytest.raises(SettingsError) as caught:
-        Settings.from_env({"VANBAN_BATCH_BACKEND": "rabbit", "VANBAN_BATCH_JOURNAL": "off",
+        Settings.from_env({"VANBAN_BATCH_BACKEND": "rabbit", "VANBAN_BATCH_LEASE": "0",
                            "VANBAN_BATCH_WORKERS": "-1"})
     message = str(caught.value)
-    for name in ("VANBAN_BATCH_BACKEND", "VANBAN_BATCH_JOURNAL", "VANBAN_BATCH_WORKERS"):
+    for name in ("VANBAN_BATCH_BACKEND", "VANBAN_BATCH_LEASE", "VANBAN_BATCH_WORKERS"):
         assert name in message
 
 
@@ -258,11 +258,38 @@ def test_upload_names_with_backslashes_or_nul_are_refused():
 
 
 def test_a_runner_without_a_converter_leaves_pdf_batches_for_one_that_has_it(make_app, tmp_path):
-    store = JobStore(batch_settings(tmp_path).batch)
+    settings = batch_settings(tmp_path)
+    store = JobStore(open_database(settings.database), settings.batch)
     job = store.create(envelope.parse({**rows(2), "format": "pdf"}, max_items=10))
     docx_only = make_app()                                   # its start() wakes, takes nothing
     assert docx_only.extensions["vanban.batch"].wait_idle(10)
-    assert _states(store, job.id) == ["pending", "pending"]
+    assert store.states(job.id) == ["pending", "pending"]
     with_pdf = make_app(converter=TextPdfConverter())
     status = wait_status(with_pdf.test_client(), f"/v1/batches/{job.id}")
     assert (status["done"], status["failed"]) == (2, 0)
+
+
+def test_claims_are_atomic_and_the_last_two_items_finishing_at_once_settle_the_batch(
+        tmp_path, database_url):
+    import threading
+
+    store = store_on(database_url, tmp_path)
+    job = store.create(envelope.parse(rows(40), max_items=100))
+    claimed: list[int] = []
+    start = threading.Barrier(4)
+
+    def work(token: str) -> None:
+        start.wait()
+        while isinstance(claim := store.claim_next(f"here:1:{token}"), Claim):
+            claimed.append(claim.index)
+            store.write_output(claim, b"PK")
+            assert store.finish(claim, f"{claim.index}.docx", f"{claim.index}.docx")
+
+    threads = [threading.Thread(target=work, args=(str(n),)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(claimed) == list(range(40))       # each item once, none lost
+    final = store.job(job.id)
+    assert (final.status, final.done) == ("done", 40)

@@ -147,7 +147,7 @@ def test_each_payload_limit_comes_from_its_variable(client, variable, value, cha
 
 def test_limits_reach_batch_items_too(tmp_path):
     settings = Settings.from_env({"VANBAN_LIMITS_RECIPIENTS": "1",
-                                  "VANBAN_BATCH_DB": str(tmp_path / "jobs.sqlite3"),
+                                  "VANBAN_DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
                                   "VANBAN_BATCH_OUTPUT_DIR": str(tmp_path / "out")},
                                  pdf_enabled=False)
     app = create_app(settings)

@@ -26,7 +26,7 @@ KEY = "schemathesis-key-" + "7" * 30
 
 def build_app(where: Path) -> Flask:
     return create_app(Settings.from_env(
-        {"VANBAN_BATCH_DB": str(where / "jobs.sqlite3"),
+        {"VANBAN_DATABASE_URL": f"sqlite:///{where / 'vanban.sqlite3'}",
          "VANBAN_BATCH_OUTPUT_DIR": str(where / "batches"),
          # Generated batches are small; a few items are enough to exercise the envelope.
          "VANBAN_BATCH_MAX_ITEMS": "5",

@@ -18,7 +18,7 @@ from tests.conftest import docx_lines, example, open_docx
 @pytest.fixture(scope="session")
 def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     where = tmp_path_factory.mktemp("hostile")
-    settings = Settings.from_env({"VANBAN_BATCH_DB": str(where / "jobs.sqlite3"),
+    settings = Settings.from_env({"VANBAN_DATABASE_URL": f"sqlite:///{where / 'db.sqlite3'}",
                                   "VANBAN_BATCH_OUTPUT_DIR": str(where / "batches")},
                                  pdf_enabled=False)
     app = create_app(settings)

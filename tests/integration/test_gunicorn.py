@@ -105,7 +105,7 @@ def gunicorn(tmp_path: Path, **env: str) -> Iterator[Server]:
     tmp.mkdir()
     environ = {**os.environ, "TMPDIR": str(tmp), "VANBAN_POOL_SIZE": "1",
                "VANBAN_BIND": f"127.0.0.1:{port}", "VANBAN_WORKERS": "1",
-               "VANBAN_BATCH_DB": str(tmp_path / "var" / "jobs.sqlite3"),
+               "VANBAN_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'vanban.sqlite3'}",
                "VANBAN_BATCH_OUTPUT_DIR": str(tmp_path / "var" / "batches"),
                "VANBAN_ACCESS_LOG": "", **env}
     process = subprocess.Popen(

@@ -16,6 +16,9 @@ LATER = {
     "service/render": ("service.convert", "service.web", "service.pipeline", "service.app"),
     "service/convert": ("service.render", "service.model", "service.web", "service.pipeline",
                         "schemas"),
+    # The database is below every area that keeps something in it.
+    "service/db": ("service.batch", "service.model", "service.render", "service.convert",
+                   "service.web", "service.pipeline", "service.app", "schemas"),
 }
 
 

@@ -1,0 +1,6 @@
+"""Every area's tables, imported here so that `Base.metadata` (and with it Alembic's
+autogenerate) knows them all. An area adds a module beside batch.py and one import below."""
+
+from service.db.models.batch import BatchItem, BatchJob
+
+__all__ = ["BatchItem", "BatchJob"]
