@@ -15,29 +15,64 @@ from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+# The children of each element these functions edit, in the order the schema's sequence gives
+# them (ECMA-376 Part 1, wml.xsd; tests/unit/test_ooxml.py reads them back from the XSD). Word
+# reads a part whose children are out of this order as "unreadable content" and offers to
+# repair the file; LibreOffice does not mind, so nothing else would notice.
+_PPR = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+        "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+        "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+        "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+        "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+        "w:pPrChange")
+SCHEMA_ORDER: dict[str, tuple[str, ...]] = {
+    "w:pPr": _PPR,
+    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual",
+                "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
+                "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+                "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                "w:tblPrChange"),
+    "w:tblCellMar": ("w:top", "w:start", "w:left", "w:bottom", "w:end", "w:right"),
+    "w:tblBorders": ("w:top", "w:start", "w:left", "w:bottom", "w:end", "w:right",
+                     "w:insideH", "w:insideV"),
+    "w:pBdr": ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar"),
+    "w:tcPr": ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders",
+               "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+               "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge",
+               "w:tcPrChange"),
+    "w:sectPr": ("w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr",
+                 "w:type", "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType",
+                 "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
+                 "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
+                 "w:printerSettings", "w:sectPrChange"),
+}
+_ORDER_BY_TAG = {qn(parent): {qn(tag): i for i, tag in enumerate(tags)}
+                 for parent, tags in SCHEMA_ORDER.items()}
 
-def _child(parent, tag: str, *, before: tuple[str, ...] = ()):
-    """The child `tag` of `parent`, created in schema order (before any of `before`)."""
+
+def insert_in_order(parent, child) -> None:
+    """Put `child` among `parent`'s children where the schema's sequence wants it: before the
+    first child that must follow it (at the end where the parent's children may come in any
+    order, as in w:rPr, w:trPr and w:tabs)."""
+    order = _ORDER_BY_TAG.get(parent.tag)
+    rank = order.get(child.tag) if order else None
+    if rank is not None:
+        for sibling in parent.iterchildren():
+            if order.get(sibling.tag, -1) > rank:
+                sibling.addprevious(child)
+                return
+    parent.append(child)
+
+
+def _child(parent, tag: str):
+    """The child `tag` of `parent`, created in schema order when it is not there yet."""
     found = parent.find(qn(tag))
     if found is None:
         found = OxmlElement(tag)
-        for name in before:
-            anchor = parent.find(qn(name))
-            if anchor is not None:
-                anchor.addprevious(found)
-                break
-        else:
-            parent.append(found)
+        insert_in_order(parent, found)
     return found
-
-
-# CT_PPr children that follow w:pBdr, for schema-order insertion.
-_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-               "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-               "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-               "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def paragraph_border(target: Paragraph | BaseStyle, sides: tuple[str, ...] = ("bottom",),
@@ -45,7 +80,7 @@ def paragraph_border(target: Paragraph | BaseStyle, sides: tuple[str, ...] = ("b
     """A solid rule or box on a paragraph or paragraph style (nd30-spec §9: ≈0.5–0.75 pt)."""
     ppr = target.element.get_or_add_pPr() if isinstance(target, BaseStyle) \
         else target._p.get_or_add_pPr()
-    pbdr = _child(ppr, "w:pBdr", before=_AFTER_PBDR)
+    pbdr = _child(ppr, "w:pBdr")
     for side in sides:
         edge = _child(pbdr, f"w:{side}")
         edge.set(qn("w:val"), "single")
@@ -78,12 +113,23 @@ def table_layout(table: Table, widths: list[int], indent: int = 0) -> None:
     layout = _child(tbl_pr, "w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     table.autofit = False
+    set_column_widths(table, widths)
+
+
+def column_widths(table: Table) -> list[int]:
+    """The table's column widths in twips, from its grid."""
+    return [grid_col.w.twips for grid_col in table._tbl.tblGrid.gridCol_lst]
+
+
+def set_column_widths(table: Table, widths: list[int]) -> None:
+    """Column widths in twips, on the grid and every cell; the table as wide as their sum."""
     # Straight over the grid and the cells: python-docx's column view is quadratic.
     for grid_col, w in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = Twips(w)
     for tr in table._tbl.tr_lst:
         for tc, w in zip(tr.tc_lst, widths, strict=True):
             tc.width = Twips(w)
+    _child(table._tbl.tblPr, "w:tblW").set(qn("w:w"), str(sum(widths)))
 
 
 def table_borders(table: Table, val: str = "nil") -> None:
@@ -128,7 +174,7 @@ def page_number_field(paragraph: Paragraph) -> None:
 def tab_stop(style: BaseStyle, position: int) -> None:
     """A left tab stop on a paragraph style (Kính gửi: the list starts after the colon)."""
     ppr = style.element.get_or_add_pPr()
-    tabs = _child(ppr, "w:tabs", before=_AFTER_PBDR[2:])
+    tabs = _child(ppr, "w:tabs")
     tab = OxmlElement("w:tab")
     tab.set(qn("w:val"), "left")
     tab.set(qn("w:pos"), str(position))
@@ -232,25 +278,19 @@ def data_table(rows: list[tuple[str, ...]], widths: list[int], table_style: str,
     return tbl
 
 
-# CT_SectPr children that follow w:pgNumType, for schema-order insertion.
-_AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
-                    "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
-                    "w:printerSettings", "w:sectPrChange")
-
-
 def section_break_before(paragraph, section, style_id: str) -> None:
     """End the section just before `paragraph` (a w:p) with a copy of `section` (a w:sectPr):
     an empty paragraph in `style_id` carries it, so what follows starts on a new page."""
     carrier = OxmlElement("w:p")
     ppr = carrier.get_or_add_pPr()
     ppr.style = style_id
-    ppr.append(copy.deepcopy(section))
+    insert_in_order(ppr, copy.deepcopy(section))
     paragraph.addprevious(carrier)
 
 
 def restart_page_numbers(section) -> None:
     """Number the section's pages from 1 (w:pgNumType w:start="1")."""
-    _child(section, "w:pgNumType", before=_AFTER_PGNUMTYPE).set(qn("w:start"), "1")
+    _child(section, "w:pgNumType").set(qn("w:start"), "1")
 
 
 def drop_first_page_footer(section) -> None:
@@ -258,3 +298,16 @@ def drop_first_page_footer(section) -> None:
     for reference in section.findall(qn("w:footerReference")):
         if reference.get(qn("w:type")) == "first":
             section.remove(reference)
+
+
+def zoom(settings_element, percent: int = 100) -> None:
+    """The view zoom of w:settings, with the w:percent the schema requires (python-docx's
+    default settings part leaves it out). It comes third in w:settings, after
+    w:writeProtection and w:view."""
+    element = settings_element.find(qn("w:zoom"))
+    if element is None:
+        element = OxmlElement("w:zoom")
+        leading = [c for c in settings_element[:2]
+                   if c.tag in (qn("w:writeProtection"), qn("w:view"))]
+        settings_element.insert(len(leading), element)
+    element.set(qn("w:percent"), str(percent))
