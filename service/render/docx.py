@@ -150,11 +150,11 @@ class DocxRenderer:
         self._keep_signature_with_body(docx, appendices[0] if appendices else None)
         self._section_per_appendix(docx, appendices, styles)
         props = docx.core_properties
-        props.title = document.metadata.title
-        props.author = document.metadata.author
-        props.subject = document.metadata.subject
-        props.keywords = document.metadata.keywords
-        props.last_modified_by = document.metadata.author
+        meta = document.metadata
+        props.title = fit_property(meta.title)
+        props.author = props.last_modified_by = fit_property(meta.author)
+        props.subject = fit_property(meta.subject)
+        props.keywords = fit_property(meta.keywords)
         props.created = props.modified = datetime.now(UTC).replace(tzinfo=None)
         props.language = "vi-VN"
 
@@ -251,6 +251,21 @@ class DocxRenderer:
             footer = section.first_page_footer
             footer.is_linked_to_previous = False
             footer.paragraphs[0]._p.get_or_add_pPr().style = slot
+
+
+# python-docx refuses a core property longer than this (docx.oxml.coreprops), which is what
+# Word and most readers keep of one; the printed text is never cut, only its metadata.
+CORE_PROPERTY_CHARS = 255
+
+
+def fit_property(text: str, limit: int = CORE_PROPERTY_CHARS) -> str:
+    """`text` cut to `limit` characters at a word boundary, with "…" where it was cut."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    if not text[limit - 1].isspace() and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:-") + "…"
 
 
 @dataclass(frozen=True)
