@@ -55,9 +55,7 @@ def build(data: dict[str, Any]) -> Document:
         enactment=(data.get("enactment", DEFAULT_ENACTMENT)
                    if doc_type.numbering == "articles" else None),
         body=_paragraphs(data["body"], doc_type.numbering),
-        recipients=tuple(nd30.dash_items(
-            [*data["recipients"], *([nd30.archive_line(data["archive"])]
-                                    if data["archive"] else [])])),
+        recipients=tuple(nd30.recipient_lines(data["recipients"], data["archive"])),
         drafter=(f"{drafter['code'].upper()}.({drafter['copies']})" if drafter
                  and drafter["copies"] else f"{drafter['code'].upper()}." if drafter else None),
         contact=data["contact"],

@@ -120,10 +120,18 @@ def with_endings(items: Sequence[str], middle: str = ";", last: str = ".") -> li
     return out
 
 
+_DASH = re.compile(r"^[-–]\s*")
+
+
 def dash_items(items: Sequence[str]) -> list[str]:
     """`- item;` lines: the leading dash added once, endings as in `with_endings` (§3.10)."""
-    bare = [re.sub(r"^[-–]\s*", "", item.strip()) for item in items]
+    bare = [_DASH.sub("", item.strip()) for item in items]
     return [f"- {text}" for text in with_endings(bare)]
+
+
+# Every nơi nhận ends with the văn thư's copy, at least (§3.10): `- Lưu: VT.`
+ARCHIVE = "VT"
+_ARCHIVE_ITEM = re.compile(r"^[-–]?\s*lưu\b", re.IGNORECASE)
 
 
 def archive_line(archive: str) -> str:
@@ -132,6 +140,15 @@ def archive_line(archive: str) -> str:
     if not text.lower().startswith("lưu"):
         text = f"Lưu: {text}"
     return f"{text}."
+
+
+def recipient_lines(recipients: Sequence[str], archive: str | None) -> list[str]:
+    """Nơi nhận (ô 9b): `- item;` lines ending with the Lưu line, which is never missing
+    (§3.10): `archive`, else a "Lưu …" line the caller put last among the items, else VT."""
+    items = list(recipients)
+    if archive is None and items and _ARCHIVE_ITEM.match(items[-1].strip()):
+        archive = _DASH.sub("", items.pop().strip())
+    return dash_items([*items, archive_line(archive or ARCHIVE)])
 
 
 def close_body(text: str) -> str:

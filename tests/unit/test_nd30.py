@@ -125,3 +125,15 @@ def test_signer_lines(on_behalf, title, lines):
 ], ids=["thi-xa", "thanh-pho", "xa", "abbreviated", "no-place", "forced"])
 def test_agency_lines_break_where_a_van_thu_breaks(name, lines):
     assert nd30.agency_lines(name) == lines
+
+
+@pytest.mark.parametrize(("recipients", "archive", "expected"), [
+    (["Như trên"], "VT, VP", ["- Như trên;", "- Lưu: VT, VP."]),
+    (["Như trên", "Sở Nội vụ"], None, ["- Như trên;", "- Sở Nội vụ;", "- Lưu: VT."]),
+    ([], None, ["- Lưu: VT."]),
+    # A "Lưu" line the caller put last is the archive, not an item before a second one.
+    (["Như trên", "- Lưu VT, VP, CĐS"], None, ["- Như trên;", "- Lưu VT, VP, CĐS."]),
+    (["Như trên", "Lưu: VT, TH."], None, ["- Như trên;", "- Lưu: VT, TH."]),
+], ids=["archive", "no-archive", "nothing", "archive-as-item", "archive-item-ended"])
+def test_recipients_always_end_with_the_archive_line(recipients, archive, expected):
+    assert nd30.recipient_lines(recipients, archive) == expected
