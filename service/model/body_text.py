@@ -26,11 +26,22 @@ _DASH = re.compile(r"^[-–•]\s*(.+)$")
 _PLUS = re.compile(r"^\+\s*(.+)$")
 
 
+_TITLE_CHARS = 160
+
+
 def is_title(text: str) -> bool:
     """A short line without a sentence ending reads as a heading ("2. Yêu cầu:")."""
     stripped = text.rstrip()
-    return len(stripped) <= 160 and (stripped.endswith(":")
-                                     or not stripped.endswith((".", ";", ",", "./.")))
+    return len(stripped) <= _TITLE_CHARS and (stripped.endswith(":")
+                                              or not stripped.endswith((".", ";", ",", "./.")))
+
+
+def is_article_title(text: str) -> bool:
+    """What follows "Điều N." names the article ("Phạm vi điều chỉnh", printed bold with its
+    label) when it is short and ends as no sentence does; anything else, a line that opens a
+    list with ":" included, is the article's first provision, upright (nd30-spec §3.7)."""
+    stripped = text.rstrip()
+    return len(stripped) <= _TITLE_CHARS and not stripped.endswith((".", ";", ",", ":", "!", "?"))
 
 
 def parse(text: str) -> list[dict]:

@@ -9,7 +9,7 @@ from typing import Any
 from schemas.fields import PartialDate
 from schemas.registry import TYPES, DocType
 from service.model import nd30
-from service.model.body_text import is_title, parse
+from service.model.body_text import is_article_title, parse
 from service.model.document import (
     Appendix,
     Document,
@@ -131,7 +131,7 @@ def flatten(blocks: list[dict], scheme: str, depth: int = 1, bullet_level: int =
         elif kind == "article":
             articles[0] += 1
             text = block["article"]
-            out.append(Paragraph("article_title" if is_title(text) else "article",
+            out.append(Paragraph("article_title" if is_article_title(text) else "article",
                                  given or nd30.label("article", articles[0]), text, depth))
             out.extend(flatten(block["children"], scheme, depth + 1, bullet_level))
         elif kind == "text":

@@ -167,3 +167,27 @@ def test_a_letter_s_appendix_refers_to_the_van_ban():
     payload["appendices"] = [{"title": "Danh sách", "body": [{"text": "Xem tệp kèm theo"}]}]
     [appendix] = model(payload).appendices
     assert appendix.reference.startswith("(Kèm theo Văn bản số 212/SNV-CCVC ngày ")
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("Điều 1. Thành lập Ban chỉ đạo gồm các ông (bà) có tên sau:", "article"),
+    ("Điều 1. Quyết định này có hiệu lực kể từ ngày ký.", "article"),
+    ("Điều 1. Phạm vi điều chỉnh", "article_title"),
+    ("Điều 1. Trách nhiệm của Sở Nông nghiệp và Môi trường; Ủy ban nhân dân các xã, phường",
+     "article_title"),
+], ids=["opens-a-list", "sentence", "title", "long-title"])
+def test_article_text_is_a_title_only_when_the_line_is_one(line, kind):
+    """Decided by what the line is, not by whether dashes follow it (nd30-spec §3.7)."""
+    payload = example("quyet_dinh")
+    payload["body"] = f"{line}\n- Ông Trần Văn Bình;\n- Bà Lê Thị Hoa.\nĐiều 2. Thi hành."
+    doc = model(payload)
+    assert doc.body[0].kind == kind
+    assert [p.kind for p in doc.body[1:3]] == ["bullet", "bullet"]
+
+
+def test_a_long_subject_is_kept_whole_in_the_model():
+    payload = example("quyet_dinh")
+    payload["subject"] = "Về việc " + "bãi bỏ các quy định đã hết hiệu lực " * 8
+    doc = model(payload)
+    assert doc.subject == payload["subject"].strip()
+    assert doc.metadata.title == doc.subject          # the renderer cuts what its container holds
