@@ -17,8 +17,9 @@ import jinja2
 from docx import Document as docx_open
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
-from docx.shared import Length, Twips
+from docx.shared import Length, Pt, Twips
 from docx.styles.style import ParagraphStyle
+from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
@@ -26,12 +27,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from service.errors import RenderError
 from service.model.document import Document, Table
 from service.render import layout, ooxml
+from service.render.breaks import balanced_lines
 from service.render.context import template_context
 from service.render.metrics import Metrics
 
 _MM = 56.7  # twips per millimetre
 _STAMP_PADDING = 227  # 4 mm of air around a boxed stamp text
 _BOX_OUTSET = 35  # a box border is drawn 1 pt + its 0.75 pt width outside the text (ooxml)
+_FIT_SLACK = 57   # 1 mm kept free when a line must not wrap: a reader's layout may differ a hair
 
 
 class CompiledSandbox(SandboxedEnvironment):
@@ -126,7 +129,8 @@ class DocxRenderer:
         ids = styles.ids
         rules = {ids[name]: name for name in layout.RULE_SHARE}
         stamps = {ids[layout.STAMP]: False, ids[layout.CIRCULATION]: True}
-        balanced = {ids[layout.PARENT], ids[layout.ISSUER]}
+        balanced = {ids[name] for name in layout.BALANCED}
+        self._fit_date_line(docx, styles)     # first: it may move the header's column split
         containers: list[tuple[list[DocxParagraph], int]] = [(docx.paragraphs, _text_width(docx))]
         for table in docx.tables:
             left, right = ooxml.cell_margins(table)
@@ -165,22 +169,77 @@ class DocxRenderer:
                    for line in p.text.split("\n"))
 
     def _balance(self, p: DocxParagraph, style_id: str, available: int, styles: _Styles) -> None:
-        """An agency line too long for its column breaks where both halves are most even,
-        as a văn thư breaks it ("VĂN PHÒNG ỦY BAN" / "NHÂN DÂN TỈNH"), not where Word runs out."""
-        if len(p.runs) != 1 or self._text_width(p, style_id, styles) <= available:
+        """A centred line too long for its place breaks into even lines, as a văn thư breaks it
+        ("VĂN PHÒNG ỦY BAN" / "NHÂN DÂN TỈNH"), not where Word runs out (service.render.breaks)."""
+        if len(p.runs) != 1 or "\n" in p.text or self._text_width(p, style_id, styles) <= available:
             return
         size, bold, italic = styles.fonts.get(style_id, (14.0, False, False))
-        words = p.text.split()
+        lines = balanced_lines(p.text.split(), lambda text: self._metrics.width_twips(
+            text, size, bold=bold, italic=italic), available)
+        if lines:
+            p.runs[0].text = "\n".join(lines)
 
-        def width(text: str) -> int:
-            return self._metrics.width_twips(text, size, bold=bold, italic=italic)
+    def _fit_date_line(self, docx: DocxDocument, styles: _Styles) -> None:
+        """Ô 4 on one line (nd30-spec §3.5, §3.1: 13–14 pt): in its style's size if it fits,
+        else at 13 pt, else with the header's column split moved towards it as far as the other
+        column's own lines allow, and only then broken, before "ngày", never inside the date."""
+        date_id = styles.ids[layout.DATE]
+        header = docx.element.body.find(qn("w:tbl"))     # the first table is the header
+        if header is None:
+            return
+        table = DocxTable(header, docx._body)
+        for tr in header.tr_lst:
+            for column, tc in enumerate(tr.tc_lst):
+                for p in tc.iterchildren(qn("w:p")):
+                    if _style_id(p) == date_id:
+                        self._fit_date(table, column, DocxParagraph(p, table), styles)
+                        return
 
-        splits = [(max(width(" ".join(words[:i])), width(" ".join(words[i:]))), i)
-                  for i in range(1, len(words))]
-        fitting = [(w, i) for w, i in splits if w <= available]
-        if fitting:
-            i = min(fitting)[1]
-            p.runs[0].text = " ".join(words[:i]) + "\n" + " ".join(words[i:])
+    def _fit_date(self, table: DocxTable, column: int, p: DocxParagraph, styles: _Styles) -> None:
+        style_id = styles.ids[layout.DATE]
+        if len(p.runs) != 1 or "\n" in p.text:
+            return
+        size, bold, italic = styles.fonts.get(style_id, (14.0, False, False))
+        smallest = min(size, layout.DATE_SMALLEST_PT)
+
+        def width(pt: float) -> int:
+            return self._metrics.width_twips(p.text, pt, bold=bold, italic=italic)
+
+        margins = sum(ooxml.cell_margins(table))
+        widths = ooxml.column_widths(table)
+        available = widths[column] - margins - _FIT_SLACK
+        if width(size) <= available:
+            return
+        p.runs[0].font.size = Pt(smallest)
+        need = width(smallest) - available
+        if need <= 0:
+            return
+        other = 1 - column
+        floor = max(layout.HEADER_COLUMN_SMALLEST, self._narrowest(table, other, styles) + margins)
+        if widths[other] - need >= floor:
+            widths[other] -= need
+            widths[column] += need
+            ooxml.set_column_widths(table, widths)
+            return
+        p.runs[0].font.size = None          # broken anyway: the style's own size
+        place, sep, when = p.text.rpartition(", ngày ")
+        if sep:
+            p.runs[0].text = f"{place},\nngày {when}"
+
+    def _narrowest(self, table: DocxTable, column: int, styles: _Styles) -> int:
+        """How narrow a header column may get: its số line whole, its other lines' longest
+        word (they break and rebalance)."""
+        number_id = styles.ids[layout.NUMBER]
+        narrowest = 0
+        for tr in table._tbl.tr_lst:
+            for p in tr.tc_lst[column].iterchildren(qn("w:p")):
+                paragraph = DocxParagraph(p, table)
+                style_id = _style_id(p)
+                size, bold, italic = styles.fonts.get(style_id, (14.0, False, False))
+                pieces = [paragraph.text] if style_id == number_id else paragraph.text.split()
+                narrowest = max([narrowest, *(self._metrics.width_twips(
+                    piece, size, bold=bold, italic=italic) for piece in pieces)])
+        return narrowest
 
     def _size_rule(self, rule: DocxParagraph, name: str,
                    above: list[tuple[DocxParagraph, str | None]], available: int,

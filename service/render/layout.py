@@ -56,6 +56,14 @@ BODY_STYLES = {
     "article": ARTICLE, "table": TABLE_SLOT,
 }
 
+# Centred lines that break into even lines when too long (service.render.breaks).
+BALANCED = (PARENT, ISSUER, SUBJECT, SUBJECT_LETTER)
+
+# Ô 4 shrinks to this before it breaks (nd30-spec §3.1: 13–14 pt), and the header's columns
+# give way to it down to this width (nd30-spec §9: the left column ≈ 6.5–6.9 cm).
+DATE_SMALLEST_PT = 13
+HEADER_COLUMN_SMALLEST = 3685
+
 # Rule lengths as a share of the text above (nd30-spec §3.2, §3.3, §3.6).
 RULE_SHARE = {RULE_ISSUER: 0.4, RULE_MOTTO: 1.0, RULE_SUBJECT: 0.35, RULE_APPENDIX: 0.35}
 RULE_MEASURES = {RULE_ISSUER: ISSUER, RULE_MOTTO: MOTTO, RULE_SUBJECT: SUBJECT,
