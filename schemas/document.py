@@ -14,6 +14,7 @@ from marshmallow import (
     fields,
     post_load,
     pre_load,
+    validate,
     validates_schema,
 )
 
@@ -268,6 +269,50 @@ class AppendixSchema(BodyDepth):
 MAX_APPENDICES = 20
 
 
+class WholeNumber(fields.Integer):
+    """A positive integer of at most `digits` digits (a Phụ lục VI Number field)."""
+
+    def __init__(self, digits: int, **kwargs: Any) -> None:
+        message = f"Phải là số nguyên dương, tối đa {digits} chữ số."
+        super().__init__(strict=True, validate=validate.Range(1, 10 ** digits - 1, error=message),
+                         error_messages={"invalid": message}, **kwargs)
+
+
+class MetadataSchema(StrictSchema):
+    """Phụ lục VI fields the printed document does not show (nd30-spec §8): the hồ sơ it is
+    filed in, a note, a deadline. The rest of the metadata comes from the document itself."""
+
+    organ_id = Text(load_default=None, allow_none=True, max_length=13, metadata={
+        "description": "Mã định danh của cơ quan ban hành (OrganId), ví dụ 000.00.00.H41"})
+    file_year = WholeNumber(4, load_default=None, allow_none=True, metadata={
+        "description": "Năm hình thành hồ sơ (FileCatalog); mặc định năm của văn bản"})
+    file_notation = Text(load_default=None, allow_none=True, max_length=20, metadata={
+        "description": "Số và ký hiệu hồ sơ (FileNotation)"})
+    ordinal = WholeNumber(3, load_default=None, allow_none=True, metadata={
+        "description": "Số thứ tự văn bản trong hồ sơ (DocOrdinal)"})
+    description = Text(load_default=None, allow_none=True, max_length=500,
+                       metadata={"description": "Ghi chú (Description)"})
+    due_date = fields.Date(load_default=None, allow_none=True, error_messages={
+        "invalid": "Ngày phải theo dạng YYYY-MM-DD và là ngày có thật."},
+        metadata={"description": "Hạn văn bản (DueDate), YYYY-MM-DD"})
+
+
+class SignSchema(StrictSchema):
+    """Chữ ký số (nd30-spec §8): the signing profiles of the person (ô 7c) and of the agency
+    (ô 8), by the names the server's VANBAN_SIGNING_PROFILES gives them."""
+
+    personal = Text(load_default=None, allow_none=True, max_length=100,
+                    metadata={"description": "Hồ sơ ký của người có thẩm quyền"})
+    agency = Text(load_default=None, allow_none=True, max_length=100,
+                  metadata={"description": "Hồ sơ ký của cơ quan (văn thư)"})
+
+    @validates_schema
+    def _one_at_least(self, data: dict, **kwargs: Any) -> None:
+        if not data.get("personal") and not data.get("agency"):
+            raise ValidationError({"personal": ["Cần ít nhất một hồ sơ ký: personal hoặc "
+                                                "agency."]})
+
+
 class DocumentSchema(BodyDepth):
     """Văn bản hành chính: everything a Mẫu of nd30-spec §6 shows, by its contract name."""
 
@@ -309,6 +354,10 @@ class DocumentSchema(BodyDepth):
         "description": "Ô 13, cuối trang đầu: địa chỉ, điện thoại, fax, email, website"})
     appendices = List(Nested(AppendixSchema), load_default=list,
                       validate=length(MAX_APPENDICES), metadata={"description": "Phụ lục"})
+    metadata = Nested(MetadataSchema, load_default=None, allow_none=True, metadata={
+        "description": "Thông tin đầu ra theo Phụ lục VI mà văn bản không in ra"})
+    sign = Nested(SignSchema, load_default=None, allow_none=True, metadata={
+        "description": "Ký số PDF (chỉ với format=pdf): người ký trước, cơ quan sau"})
 
     @validates_schema(skip_on_field_errors=False)
     def _per_type(self, data: dict, partial: Any = None, **kwargs: Any) -> None:

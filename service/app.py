@@ -8,12 +8,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from schemas.document import BLOCKS, DocumentSchema
 from schemas.fields import using as limits_in_force
-from service import batch
+from service import batch, sign
 from service.config import Settings
 from service.db import open_database
 from service.pipeline import PdfConverter, Pipeline
 from service.render.docx import DocxRenderer
-from service.web import auth, batches, documents, errors, form, health, observability
+from service.web import auth, batches, documents, errors, form, health, observability, verify
 
 
 def create_app(settings: Settings | None = None, *,
@@ -47,12 +47,17 @@ def create_app(settings: Settings | None = None, *,
     # Migrated before anything reads it (service/db; safe when several workers start at once).
     app.extensions["vanban.database"] = open_database(settings.database)
 
+    # Before the converter starts: a broken signing profile stops the start with no soffice
+    # left behind.
+    signer = sign.create_signer(settings.signing)
+    app.extensions["vanban.trust"] = sign.load_trust(settings.signing.trust)
     if converter is None and settings.pdf_enabled:
         from service.convert import create_converter  # LibreOffice only when PDF is on
 
         converter = create_converter(settings)
     renderer = DocxRenderer(settings.templates_dir, settings.fonts_dir)
-    app.extensions["vanban.pipeline"] = Pipeline(renderer, converter, limits=settings.limits)
+    app.extensions["vanban.pipeline"] = Pipeline(renderer, converter, limits=settings.limits,
+                                                 signer=signer)
 
     with limits_in_force(settings.limits):  # so /openapi.json states the configured limits
         api = Api(app)
@@ -61,6 +66,7 @@ def create_app(settings: Settings | None = None, *,
             api.spec.components.schema(f"{name.capitalize()}Block", schema=type(schema))
         api.register_blueprint(documents.blp)
         api.register_blueprint(batches.blp)
+        api.register_blueprint(verify.blp)
         if settings.auth.enabled:            # say how to send the key (service/web/auth.py)
             api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
             api.spec.components.security_scheme(

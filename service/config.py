@@ -89,6 +89,16 @@ class AuthSettings:
 
 
 @dataclass(frozen=True)
+class SigningSettings:
+    """Digital signatures (README, "Signing"): `profiles` is the JSON file of signing profiles
+    (service/sign/profiles.py), `trust` a PEM file of the CA certificates POST /v1/verify
+    trusts (for example the Ban Cơ yếu Chính phủ root)."""
+
+    profiles: str = ""
+    trust: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str = field(default="development", metadata={"choices": ("development", "production")})
     templates_dir: Path = ROOT / "templates"
@@ -99,6 +109,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    signing: SigningSettings = field(default_factory=SigningSettings)
     secret_key: str = field(default="", repr=False)    # signs the form's session cookie
     rate_limit: str = field(default="", metadata={"production": "120/minute"})  # "" = none
     rate_limit_storage: str = "memory://"   # per process; redis://… to share across machines

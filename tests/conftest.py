@@ -23,6 +23,17 @@ EXAMPLES = ROOT / "schemas" / "examples"
 TYPES = ("ke_hoach", "bao_cao", "quyet_dinh", "cong_van", "to_trinh", "thong_bao")
 
 
+def blank_pdf(pages: int = 1) -> bytes:
+    """A real PDF of blank A4 pages: what a converter test double returns (the pipeline reads
+    the PDF it gets back: pages, metadata, signatures)."""
+    import pymupdf
+
+    with pymupdf.open() as doc:
+        for _ in range(pages):
+            doc.new_page(width=595, height=842)
+        return doc.tobytes()
+
+
 def example(name: str) -> dict:
     """A fresh copy of schemas/examples/<name>.json (tests may change it)."""
     return copy.deepcopy(_examples()[name])

@@ -8,7 +8,7 @@ from typing import Any
 
 from schemas.fields import PartialDate
 from schemas.registry import TYPES, DocType
-from service.model import nd30
+from service.model import metadata, nd30
 from service.model.body_text import is_article_title, parse
 from service.model.document import (
     Appendix,
@@ -76,6 +76,7 @@ def build(data: dict[str, Any]) -> Document:
             author=" ".join(name_lines),
             subject=f"{doc_type.name or 'CÔNG VĂN'}: {subject}",
             keywords=", ".join(filter(None, [doc_type.name or "CÔNG VĂN", stem.strip()]))),
+        record=metadata.record(data, number_line, doc_type.name),
     )
 
 

@@ -6,7 +6,8 @@ element is in its comment. Nothing here knows about DOCX.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,6 @@ class Document:
     filename: str                      # ASCII-safe, e.g. "15-KH-UBND"
     filename_utf8: str                 # the same with diacritics, for filename*
     metadata: Metadata
+    # Phụ lục VI metadata (service.model.metadata.record): the DOCX's custom properties, the
+    # PDF's XMP, the register's entry. Compared by identity: a dict is not hashable.
+    record: dict[str, Any] = field(default_factory=dict, compare=False)

@@ -25,6 +25,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
 from service.errors import RenderError
+from service.model import metadata
 from service.model.document import Document, Table
 from service.render import layout, ooxml
 from service.render.breaks import balanced_lines
@@ -161,6 +162,7 @@ class DocxRenderer:
         props.keywords = fit_property(meta.keywords)
         props.created = props.modified = datetime.now(UTC).replace(tzinfo=None)
         props.language = "vi-VN"
+        ooxml.custom_properties(docx, metadata.flat(document.record))     # Phụ lục VI
 
     def _text_width(self, p: DocxParagraph, style_id: str | None, styles: _Styles) -> int:
         """Width of the paragraph's longest line (line breaks split it)."""

@@ -6,7 +6,12 @@ Everything else goes through python-docx's own API; no regex over XML anywhere.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
+from datetime import date
 
+from docx.document import Document
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Twips
@@ -311,3 +316,48 @@ def zoom(settings_element, percent: int = 100) -> None:
                    if c.tag in (qn("w:writeProtection"), qn("w:view"))]
         settings_element.insert(len(leading), element)
     element.set(qn("w:percent"), str(percent))
+
+
+_CUSTOM_PROPERTIES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                      "custom-properties")
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"   # the fmtid Word gives its own
+
+
+def custom_properties(document: Document, items: Iterable[tuple[str, str | int | date]]) -> None:
+    """Set custom document properties (docProps/custom.xml: Word's File > Properties >
+    Custom): an int as vt:i4, a date as vt:filetime, the rest as vt:lpwstr. Properties of the
+    same names are replaced; any others the template carries are kept."""
+    items = list(items)
+    package = document.part.package
+    existing = next((rel for rel in package.rels.values()
+                     if rel.reltype == _CUSTOM_PROPERTIES and not rel.is_external), None)
+    if existing is not None:
+        root = etree.fromstring(existing.target_part.blob)
+        names = {name for name, _ in items}
+        for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
+            if prop.get("name") in names:
+                root.remove(prop)
+    else:
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS,
+                                                                   "vt": _VT_NS})
+    for name, value in items:
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_USER_DEFINED,
+                                name=name)
+        if isinstance(value, bool | int):
+            kind, text = "i4", str(int(value))
+        elif isinstance(value, date):
+            kind, text = "filetime", f"{value.isoformat()}T00:00:00Z"
+        else:
+            kind, text = "lpwstr", str(value)
+        etree.SubElement(prop, f"{{{_VT_NS}}}{kind}").text = text
+    for pid, prop in enumerate(root, start=2):         # pids start at 2 (ECMA-376 Part 1, 22.3)
+        prop.set("pid", str(pid))
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if existing is not None:
+        existing.target_part._blob = blob
+    else:
+        package.relate_to(Part(PackURI("/docProps/custom.xml"), _CUSTOM_TYPE, blob, package),
+                          _CUSTOM_PROPERTIES)

@@ -13,7 +13,11 @@ from flask_smorest import Blueprint
 
 from schemas import TYPES
 from service.errors import PayloadError, UnsupportedFormatError, UnsupportedMediaType
+from service.model import metadata
 from service.pipeline import DOCX, MEDIA_TYPES, PDF, Output, Pipeline
+
+METADATA = "metadata"               # ?format=metadata: the Phụ lục VI record, not a file
+XML = "application/xml"
 
 blp = Blueprint("documents", __name__, description="Tạo văn bản hành chính theo NĐ30")
 
@@ -119,6 +123,13 @@ def parse_json(raw: bytes | str) -> Any:
         raise PayloadError("Dữ liệu phải mã hóa UTF-8.", detail=str(exc)) from exc
 
 
+def metadata_response(record: dict[str, Any]) -> Response:
+    """A Phụ lục VI record as JSON, or as XML when the caller's Accept prefers it."""
+    if request.accept_mimetypes.best_match(["application/json", XML]) == XML:
+        return Response(metadata.to_xml(record), mimetype=XML)
+    return jsonify(metadata.to_json(record))
+
+
 def requested_format() -> str:
     """`?format=` wins; otherwise the Accept header; DOCX by default."""
     fmt = request.args.get("format")
@@ -146,8 +157,10 @@ def file_response(output: Output) -> Response:
 @blp.doc(
     summary="Tạo một văn bản",
     parameters=[
-        {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(MEDIA_TYPES)},
-         "description": "docx (mặc định) hoặc pdf; hoặc dùng header Accept"},
+        {"name": "format", "in": "query",
+         "schema": {"type": "string", "enum": [*MEDIA_TYPES, METADATA]},
+         "description": "docx (mặc định) hoặc pdf; hoặc dùng header Accept. metadata: thông "
+                        "tin đầu ra theo Phụ lục VI (JSON; XML khi Accept: application/xml)"},
         {"name": "pdfa", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
          "description": "PDF/A-2b khi là 1"},
     ],
@@ -158,6 +171,8 @@ def file_response(output: Output) -> Response:
 def create_document() -> Response:
     payload = read_json()
     fmt = requested_format()
+    if fmt == METADATA:
+        return metadata_response(pipeline().metadata(payload))
     output = pipeline().generate(payload, fmt, pdfa=request.args.get("pdfa") in {"1", "true"})
     return file_response(output)
 

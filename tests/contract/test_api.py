@@ -12,7 +12,7 @@ from service import create_app
 from service.config import Settings
 from service.convert import DocxSource, PdfOptions, docx_bytes
 from service.pipeline import DOCX
-from tests.conftest import TYPES, docx_lines, example, open_docx
+from tests.conftest import TYPES, blank_pdf, docx_lines, example, open_docx
 
 
 @pytest.mark.parametrize("doc_type", TYPES)
@@ -128,7 +128,7 @@ class RecordingConverter:
 
     def to_pdf(self, docx: DocxSource, options: PdfOptions | None = None) -> bytes:
         self.calls.append((docx_bytes(docx), options))
-        return b"%PDF-1.7 test"
+        return blank_pdf()
 
 
 @pytest.mark.parametrize(("query", "accept", "pdfa"), [

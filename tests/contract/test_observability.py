@@ -11,7 +11,7 @@ from service import create_app
 from service.config import Settings
 from service.convert import DocxSource
 from service.web.observability import JsonFormatter
-from tests.conftest import example
+from tests.conftest import blank_pdf, example
 
 
 def test_request_id_is_echoed_or_made(client):
@@ -50,7 +50,7 @@ class Pool:
         return True
 
     def to_pdf(self, docx: DocxSource, options: object = None) -> bytes:
-        return b"%PDF-1.7"
+        return blank_pdf()
 
 
 def test_metrics():

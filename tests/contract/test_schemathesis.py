@@ -40,6 +40,12 @@ def build_app(where: Path) -> Flask:
         auth=AuthSettings(enabled=True, keys=f"fuzz:{digest(KEY).hex()}")))
 
 
+@schemathesis.serializer("application/pdf")
+def _as_is(ctx: object, value: object) -> bytes:
+    """POST /v1/verify takes a file: generated bodies are sent as the bytes they are."""
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
 # Built at collection: schemathesis parametrizes from the loaded description (its fixture
 # loader does not work with this pytest). The folder lives as long as the module object.
 _WORKDIR = tempfile.TemporaryDirectory(prefix="vanban-schemathesis-")

@@ -19,6 +19,8 @@ LATER = {
     # The database is below every area that keeps something in it.
     "service/db": ("service.batch", "service.model", "service.render", "service.convert",
                    "service.web", "service.pipeline", "service.app", "schemas"),
+    "service/sign": ("service.render", "service.web", "service.pipeline", "service.app",
+                     "schemas"),
 }
 
 
