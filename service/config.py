@@ -70,7 +70,9 @@ class BatchSettings:
     workers: int = 0                # inline threads; 0 = the converter pool's size
     max_request_bytes: int = 32 * 1024 * 1024   # a whole batch request (JSON or upload)
     max_sheet_bytes: int = 64 * 1024 * 1024     # an XLSX unpacked: a zip bomb stops here
-    lease: float = 600.0            # seconds before another machine may redo an item left running
+    # Seconds an item may run, and a batch go without progress, before another process makes it
+    # again; 0: three converter timeouts (VANBAN_POOL_TIMEOUT).
+    lease: float = 0.0
     keep_days: float = 30.0         # finished batches older than this are removed; 0 = never
 
 

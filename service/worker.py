@@ -24,6 +24,7 @@ def worker_app() -> Celery:
 
     def start(**_: Any) -> None:
         state.get()                 # start LibreOffice before the first task, not during it
+        state.sweep(celery)         # and send again what the broker lost, if no one else does
 
     def stop(**_: Any) -> None:
         state.close()

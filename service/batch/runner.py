@@ -13,19 +13,19 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from service.batch.envelope import BatchRequest
-from service.batch.store import Claim, Job, JobStore, owner_id
+from service.batch.store import MAX_ATTEMPTS, Claim, Job, JobStore, owner_id
 from service.errors import ConverterBusy, ConverterUnavailable, ValidationError, VanbanError
 from service.pipeline import Pipeline
 
 log = logging.getLogger("vanban.batch")
 
 # The converter busy or restarting is the service's state, not the item's fault: the item waits
-# and goes again, up to this many tries in all.
-MAX_ATTEMPTS = 5
+# and goes again, up to MAX_ATTEMPTS tries in all.
 RETRY_DELAY = 2.0
 WRITE_FAILED = ("Không ghi được kết quả của lô (ổ đĩa đầy hoặc không có quyền ghi); "
                 "hãy báo quản trị.")
@@ -109,6 +109,36 @@ def owner_alive(owner: str) -> bool:
     return True
 
 
+def sweep_interval(lease: float) -> float:
+    """How often a process looks for work the others left: a few times a lease, at most 30 s."""
+    return min(30.0, max(0.2, lease / 4))
+
+
+class Sweeper:
+    """Calls `sweep` every `interval` seconds on a daemon thread until closed. A sweep that fails
+    (the store or the broker unreachable for a moment) is logged and made again next time."""
+
+    def __init__(self, name: str, interval: float, sweep: Callable[[], object]) -> None:
+        self.name, self.interval, self.sweep = name, interval, sweep
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.sweep()
+            except Exception:
+                log.exception("%s failed; again in %g s", self.name, self.interval)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(5)
+
+
 class InlineRunner:
     """`workers` threads that take items from the store until none is left, then end; a new
     batch (or one found unfinished at start) wakes them again."""
@@ -127,6 +157,9 @@ class InlineRunner:
         self._wakeups = 0           # bumped on every wake, so a thread never sleeps past new work
         self._closed = False
         self._threads: list[threading.Thread] = []
+        # Items another process left (it died; its lease ran out), or put off for a retry
+        # while these threads had ended: woken for by a look at the store now and then.
+        self._sweeper = Sweeper("vanban-batch-sweep", sweep_interval(store.lease), self._sweep)
         _LIVE_TOKENS.add(self.token)
 
     def start(self) -> None:
@@ -136,6 +169,11 @@ class InlineRunner:
             log.info("resuming %d unfinished batch(es); %d item(s) were cut short",
                      len(unfinished), reclaimed)
         if unfinished:
+            self.wake()
+        self._sweeper.start()
+
+    def _sweep(self) -> None:
+        if self.idle() and self.store.due(self.formats):
             self.wake()
 
     def submit(self, request: BatchRequest) -> Job:
@@ -191,6 +229,7 @@ class InlineRunner:
             return self._lock.wait_for(lambda: self._alive == 0, timeout)
 
     def close(self, timeout: float = 30.0) -> None:
+        self._sweeper.close()
         with self._lock:
             self._closed = True
             self._lock.notify_all()

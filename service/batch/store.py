@@ -17,6 +17,7 @@ SQLite file, `settings.batch.db`) is moved in by `import_legacy` at the first st
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -37,7 +38,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 from sqlalchemy.orm import aliased
 
 from service.batch.envelope import BatchRequest
-from service.config import BatchSettings, Settings
+from service.config import BatchSettings, PoolSettings, Settings
 from service.db import Database
 from service.db.models import BatchItem, BatchJob
 from service.errors import BatchNotFound
@@ -47,6 +48,11 @@ log = logging.getLogger("vanban.batch")
 _ID = re.compile(r"[0-9a-f]{32}")
 UNFINISHED = ("queued", "running")
 SUPERSEDED = "Đã thay bằng một lần chạy khác với dữ liệu khác."
+# Claims of one item before it is failed rather than taken again: the converter busy that many
+# times, or its makers lost that many times (a document that kills whatever makes it).
+MAX_ATTEMPTS = 5
+CUT_SHORT = ("Văn bản này bị ngắt giữa chừng nhiều lần khi đang tạo (bộ chuyển đổi hoặc tiến "
+             "trình làm nó đã dừng); đã bỏ qua để lô làm tiếp.")
 _UNDER_WAY = BatchJob.status.in_(UNFINISHED)
 _OPEN_ITEM = BatchItem.state.in_(("pending", "running"))
 
@@ -103,11 +109,17 @@ def _item(job_id: str, index: int) -> Any:
     return and_(BatchItem.job_id == job_id, BatchItem.idx == index)
 
 
+def lease_of(settings: Settings) -> float:
+    """VANBAN_BATCH_LEASE, or three converter timeouts: an item's conversion, the one retry
+    after a crash and the wait for a converter all fit in it."""
+    return settings.batch.lease or 3 * settings.pool.timeout
+
+
 class JobStore:
     def __init__(self, database: Database, settings: BatchSettings) -> None:
         self.database = database
         self.output_dir = Path(settings.output_dir)
-        self.lease = settings.lease
+        self.lease = settings.lease or 3 * PoolSettings.timeout
         self.keep_days = settings.keep_days
 
     # -- jobs ------------------------------------------------------------------------------------
@@ -225,7 +237,54 @@ class JobStore:
 
     def mark_dispatched(self, job_id: str) -> None:
         with self.database.write() as db:
-            db.execute(update(BatchJob).where(BatchJob.id == job_id).values(dispatched=True))
+            db.execute(update(BatchJob).where(BatchJob.id == job_id).values(
+                dispatched=True, dispatched_at=time.time()))
+
+    def take_stalled(self, queued: Callable[[], int] | None = None,
+                     now: float | None = None) -> dict[str, list[int]]:
+        """The open items to hand to the broker again, by batch, because it may have lost them:
+        items running past their lease (their maker is gone), and every pending item once no
+        item of any unfinished batch has changed for a lease (nothing is being made, so the
+        queue is not draining). A batch goes to the process whose update of its dispatched_at
+        wins, at most once a lease. `queued()`, the messages waiting in the broker, puts this
+        off while they cover every item (workers down, queue intact)."""
+        now = time.time() if now is None else now
+        quiet = now - self.lease
+        with self.database.read() as db:
+            last = db.scalar(select(func.max(BatchItem.updated_at)).join(BatchJob)
+                             .where(_UNDER_WAY))
+            idle = last is None or last < quiet
+            lost = or_(and_(BatchItem.state == "running", BatchItem.lease_until < now),
+                       and_(BatchItem.state == "pending", idle))
+            found: dict[str, list[int]] = {}
+            for job_id, index in db.execute(
+                    select(BatchItem.job_id, BatchItem.idx).join(BatchJob).where(
+                        _UNDER_WAY, BatchJob.dispatched.is_(True),
+                        or_(BatchJob.dispatched_at.is_(None), BatchJob.dispatched_at < quiet),
+                        lost).order_by(BatchJob.created, BatchItem.idx)):
+                found.setdefault(job_id, []).append(index)
+        if not found or (queued is not None and queued() >= sum(map(len, found.values()))):
+            return {}
+        taken = {}
+        with self.database.write() as db:
+            for job_id, indexes in found.items():
+                if db.execute(update(BatchJob).where(
+                        BatchJob.id == job_id,
+                        or_(BatchJob.dispatched_at.is_(None), BatchJob.dispatched_at < quiet))
+                        .values(dispatched_at=now)).rowcount:
+                    taken[job_id] = indexes
+        return taken
+
+    def due(self, formats: tuple[str, ...] = ("docx", "pdf")) -> bool:
+        """Whether an item of an unfinished batch in `formats` may be claimed now: pending and
+        due, or running past its lease."""
+        now = time.time()
+        with self.database.read() as db:
+            return db.scalar(select(BatchItem.idx).join(BatchJob).where(
+                _UNDER_WAY, BatchJob.format.in_(formats),
+                or_(and_(BatchItem.state == "pending", BatchItem.not_before <= now),
+                    and_(BatchItem.state == "running", BatchItem.lease_until < now)))
+                .limit(1)) is not None
 
     def fail_job(self, job_id: str, message: str) -> None:
         """The batch itself cannot go on (its results cannot be stored): stop it, say why."""
@@ -261,18 +320,22 @@ class JobStore:
         due, or None when nothing is left for this runner."""
         now = time.time()
         mine = and_(_UNDER_WAY, BatchJob.format.in_(formats))
-        with self.database.write() as db:
-            row = db.execute(
-                select(BatchItem.job_id, BatchItem.idx).join(BatchJob).where(
-                    mine, or_(and_(BatchItem.state == "pending", BatchItem.not_before <= now),
-                              and_(BatchItem.state == "running", BatchItem.lease_until < now)))
-                .order_by(BatchJob.created, BatchItem.idx).limit(1)
-                .with_for_update(of=BatchItem, skip_locked=True)).first()
-            if row is not None:
-                return self._take(db, row.job_id, row.idx, owner, None, now)
-            later = db.scalar(select(func.min(BatchItem.not_before)).join(BatchJob).where(
-                mine, BatchItem.state == "pending"))
-        return later
+        while True:
+            with self.database.write() as db:
+                row = db.execute(
+                    select(BatchItem.job_id, BatchItem.idx).join(BatchJob).where(
+                        mine, or_(and_(BatchItem.state == "pending",
+                                       BatchItem.not_before <= now),
+                                  and_(BatchItem.state == "running",
+                                       BatchItem.lease_until < now)))
+                    .order_by(BatchJob.created, BatchItem.idx).limit(1)
+                    .with_for_update(of=BatchItem, skip_locked=True)).first()
+                if row is None:
+                    return db.scalar(select(func.min(BatchItem.not_before)).join(BatchJob)
+                                     .where(mine, BatchItem.state == "pending"))
+                claim = self._take(db, row.job_id, row.idx, owner, None, now)
+            if claim is not None:
+                return claim
 
     def claim(self, job_id: str, index: int, owner: str, worker: str | None = None,
               alive: Callable[[str], bool] | None = None) -> Claim | float | None:
@@ -295,17 +358,29 @@ class JobStore:
             return self._take(db, job_id, index, owner, worker, now)
 
     def _take(self, db: Connection, job_id: str, index: int, owner: str,
-              worker: str | None, now: float) -> Claim:
-        db.execute(update(BatchItem).where(_item(job_id, index)).values(
-            state="running", owner=owner, worker=worker, lease_until=now + self.lease,
-            attempts=BatchItem.attempts + 1))
+              worker: str | None, now: float) -> Claim | None:
+        """Claim the item (its row locked by the caller); None when it had been claimed
+        MAX_ATTEMPTS times already, and is failed instead, so that a batch always ends."""
         row = db.execute(select(BatchItem.payload, BatchItem.attempts, BatchJob.format,
                                 BatchJob.status).join(BatchJob)
                          .where(_item(job_id, index))).one()
+        if row.attempts >= MAX_ATTEMPTS:
+            _lock_job(db, job_id)
+            db.execute(update(BatchItem).where(_item(job_id, index)).values(
+                state="failed", error=json.dumps({"message": CUT_SHORT}, ensure_ascii=False),
+                lease_until=None, updated_at=now))
+            _settle(db, job_id)
+            log.error("batch %s item %d: cut short %d times; failed", job_id, index,
+                      row.attempts)
+            return None
+        db.execute(update(BatchItem).where(_item(job_id, index)).values(
+            state="running", owner=owner, worker=worker, lease_until=now + self.lease,
+            attempts=row.attempts + 1, updated_at=now))
         if row.status == "queued":      # only the first claims touch the batch's row
             db.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status == "queued")
                        .values(status="running"))
-        return Claim(job_id, index, json.loads(row.payload), row.format, row.attempts, owner)
+        return Claim(job_id, index, json.loads(row.payload), row.format, row.attempts + 1,
+                     owner)
 
     def finish(self, claim: Claim, filename: str, filename_utf8: str,
                worker: str | None = None) -> bool:
@@ -315,7 +390,8 @@ class JobStore:
             _lock_job(db, claim.job_id)
             changed = db.execute(_held(claim).values(
                 state="done", filename=filename, filename_utf8=filename_utf8, error=None,
-                worker=func.coalesce(worker, BatchItem.worker), lease_until=None)).rowcount
+                worker=func.coalesce(worker, BatchItem.worker), lease_until=None,
+                updated_at=time.time())).rowcount
             _settle(db, claim.job_id)
         return bool(changed)
 
@@ -325,14 +401,16 @@ class JobStore:
             _lock_job(db, claim.job_id)
             db.execute(_held(claim).values(
                 state="failed", error=json.dumps(error, ensure_ascii=False),
-                worker=func.coalesce(worker, BatchItem.worker), lease_until=None))
+                worker=func.coalesce(worker, BatchItem.worker), lease_until=None,
+                updated_at=time.time()))
             _settle(db, claim.job_id)
 
     def release(self, claim: Claim, delay: float) -> None:
         """Give the item back to be tried again in `delay` seconds (the converter was busy)."""
         with self.database.write() as db:
+            now = time.time()
             db.execute(_held(claim).values(state="pending", owner=None, lease_until=None,
-                                           not_before=time.time() + delay))
+                                           not_before=now + delay, updated_at=now))
 
     def reclaim_local(self, alive: Callable[[str], bool]) -> int:
         """Free the items left running by owners on this host that `alive` says are gone (the
@@ -457,7 +535,7 @@ class JobStore:
 
 def open_store(settings: Settings, database: Database) -> JobStore:
     """The job store on `database`, with the batches of an old job store file moved in."""
-    store = JobStore(database, settings.batch)
+    store = JobStore(database, dataclasses.replace(settings.batch, lease=lease_of(settings)))
     store.import_legacy(settings.batch.db)
     return store
 

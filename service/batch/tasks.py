@@ -21,7 +21,7 @@ from typing import Any
 from celery import Celery
 
 from service.batch.envelope import BatchRequest
-from service.batch.runner import owner_alive, run_item
+from service.batch.runner import Sweeper, owner_alive, run_item, sweep_interval
 from service.batch.store import Claim, Job, JobStore, open_store, owner_id
 from service.config import Settings
 from service.db import open_database
@@ -45,6 +45,7 @@ class WorkerState:
         self._store: JobStore | None = None
         self._pipeline: Pipeline | None = None
         self._lock = threading.Lock()
+        self._sweeper: Sweeper | None = None
         self.owner = ""
 
     def get(self) -> tuple[JobStore, Pipeline]:
@@ -65,8 +66,19 @@ class WorkerState:
             assert self._store is not None and self._pipeline is not None
             return self._store, self._pipeline
 
+    def sweep(self, celery: Celery) -> None:
+        """Look for lost items from this process too, now and then (service/worker.py)."""
+        store, _ = self.get()
+        with self._lock:
+            if self._sweeper is None:
+                self._sweeper = sweeper(store, celery)
+                self._sweeper.start()
+
     def close(self) -> None:
         with self._lock:
+            if self._sweeper is not None:
+                self._sweeper.close()
+                self._sweeper = None
             if self._pid == os.getpid() and self._pipeline is not None:
                 converter = self._pipeline.converter
                 if converter is not None:
@@ -107,12 +119,54 @@ def make_celery(settings: Settings, state: WorkerState | None = None) -> Celery:
     return app
 
 
+def send(celery: Celery, job_id: str, indexes: list[int]) -> None:
+    """One task per item; QueueUnavailable when the broker cannot be reached."""
+    try:
+        with celery.producer_or_acquire() as producer:
+            for index in indexes:
+                celery.send_task(TASK, args=[job_id, index], producer=producer,
+                                 retry_policy={"max_retries": 2})
+    except Exception as exc:   # kombu raises many kinds for an unreachable broker
+        raise QueueUnavailable(detail=f"{type(exc).__name__}: {exc}") from exc
+
+
+def queued(celery: Celery) -> int:
+    """Tasks waiting in the broker's queue (not those a worker holds); 0 when the broker has
+    no such queue (restarted empty: its bindings went with it)."""
+    from kombu.exceptions import ChannelError
+
+    with celery.connection_for_write() as connection:
+        try:
+            return connection.default_channel.queue_declare(QUEUE, passive=True).message_count
+        except ChannelError:
+            return 0
+
+
+def redispatch(store: JobStore, celery: Celery) -> int:
+    """Send again the items the broker may have lost (JobStore.take_stalled): the store, not the
+    broker, says what is left to make. Whichever web process or worker looks first sends them;
+    an item sent twice is harmless (the second task finds it taken or done)."""
+    stalled = store.take_stalled(lambda: queued(celery))
+    for job_id, indexes in stalled.items():
+        log.warning("batch %s: %d item(s) made no progress for %g s; sent again", job_id,
+                    len(indexes), store.lease)
+        send(celery, job_id, indexes)
+    return sum(map(len, stalled.values()))
+
+
+def sweeper(store: JobStore, celery: Celery) -> Sweeper:
+    return Sweeper("vanban-batch-redispatch", sweep_interval(store.lease),
+                   lambda: redispatch(store, celery))
+
+
 class CeleryRunner:
-    """Hands each item of a batch to the broker as one task; the workers do the rest."""
+    """Hands each item of a batch to the broker as one task; the workers do the rest. A sweeper
+    sends again what the broker lost (a restart without persistence, a worker gone mid-task)."""
 
     def __init__(self, store: JobStore, celery: Celery) -> None:
         self.store = store
         self.celery = celery
+        self._sweeper = sweeper(store, celery)
 
     def start(self) -> None:
         """Send the batches whose sending was cut short (the service stopped mid-way). Items
@@ -121,7 +175,8 @@ class CeleryRunner:
             try:
                 self._dispatch(job_id)
             except QueueUnavailable:
-                log.error("batch %s: broker unreachable at start; sent at the next start", job_id)
+                log.error("batch %s: broker unreachable at start; sent once it is back", job_id)
+        self._sweeper.start()
 
     def submit(self, request: BatchRequest) -> Job:
         job = self.store.create(request)
@@ -133,17 +188,11 @@ class CeleryRunner:
         return self.store.job(job.id)
 
     def _dispatch(self, job_id: str) -> None:
-        indexes = self.store.pending(job_id)
-        try:
-            with self.celery.producer_or_acquire() as producer:
-                for index in indexes:
-                    self.celery.send_task(TASK, args=[job_id, index], producer=producer,
-                                          retry_policy={"max_retries": 2})
-        except Exception as exc:   # kombu raises many kinds for an unreachable broker
-            raise QueueUnavailable(detail=f"{type(exc).__name__}: {exc}") from exc
+        send(self.celery, job_id, self.store.pending(job_id))
         self.store.mark_dispatched(job_id)
 
     def close(self) -> None:
+        self._sweeper.close()
         self.celery.close()
 
 

@@ -3,12 +3,6 @@ share one batch through the job store; an unreachable broker is a clear 503."""
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -18,91 +12,28 @@ import pytest
 from sqlalchemy import select
 
 from service import create_app
-from service.batch.tasks import make_celery
-from service.config import Settings
 from service.db.models import BatchJob
+from tests.batch.cluster import Redis, Workers, celery_settings, free_port
 from tests.batch.conftest import docx_text, read_zip, wait_status
-from tests.conftest import ROOT, batch_settings, example
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def celery_settings(root: Path, redis_url: str) -> Settings:
-    settings = batch_settings(root)
-    return dataclasses.replace(settings, batch=dataclasses.replace(
-        settings.batch, backend="celery", redis_url=redis_url))
-
-
-def stop(*processes: subprocess.Popen, grace: float = 10.0) -> None:
-    """SIGTERM to all (a Celery worker's warm shutdown), then wait; SIGKILL what lingers."""
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+from tests.conftest import example
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (scripts/install-system-deps.sh installs it)")
-    port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise AssertionError("redis-server did not start")
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        stop(server)
+    redis = Redis(tmp_path)
+    redis.start()
+    yield redis.url
+    redis.stop()
 
 
 @pytest.fixture
 def workers(tmp_path: Path, redis_url: str) -> Iterator[list[str]]:
     """Two worker processes, one task at a time each, on this test's store and broker."""
-    settings = celery_settings(tmp_path, redis_url)
-    env = {**os.environ, "VANBAN_PDF_ENABLED": "0", "VANBAN_BATCH_BACKEND": "celery",
-           "VANBAN_BATCH_REDIS_URL": redis_url, "VANBAN_DATABASE_URL": settings.database.url,
-           "VANBAN_BATCH_OUTPUT_DIR": str(settings.batch.output_dir)}
-    names = ["w1", "w2"]
-    processes = []
-    for name in names:
-        log = (tmp_path / f"{name}.log").open("wb")
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "service.worker", "worker", "-c", "1",
-             "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-    control = make_celery(settings)
+    cluster = Workers(tmp_path, celery_settings(tmp_path, redis_url))
     try:
-        deadline = time.monotonic() + 40
-        while len(replies := control.control.ping(timeout=0.5)) < len(names):
-            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
-                logs = {n: (tmp_path / f"{n}.log").read_text()[-2000:] for n in names}
-                raise AssertionError(f"workers not ready: {replies}; logs: {logs}")
-        yield [next(iter(reply)) for reply in replies]
+        yield cluster.start("w1", "w2")
     finally:
-        control.close()
-        stop(*processes)
+        cluster.close()
 
 
 def test_one_batch_is_split_across_two_worker_processes(tmp_path, redis_url, workers):

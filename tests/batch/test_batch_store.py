@@ -293,3 +293,37 @@ def test_claims_are_atomic_and_the_last_two_items_finishing_at_once_settle_the_b
     assert sorted(claimed) == list(range(40))       # each item once, none lost
     final = store.job(job.id)
     assert (final.status, final.done) == ("done", 40)
+
+
+def test_what_the_broker_lost_is_handed_out_again_once_a_lease_and_to_one_process(
+        tmp_path, database_url):
+    store = store_on(database_url, tmp_path, lease=0.3)
+    job = store.create(envelope.parse(rows(3), max_items=10))
+    store.mark_dispatched(job.id)
+    held = store.claim(job.id, 0, "elsewhere:1:a")          # its maker then vanishes
+    assert isinstance(held, Claim)
+    assert store.take_stalled() == {}                       # all moved within the lease
+    time.sleep(0.35)
+    # Nothing moved for a lease: the running item past its lease and the pending ones.
+    assert store.take_stalled(queued=lambda: 3) == {}       # the queue still holds them all
+    assert store.take_stalled(queued=lambda: 0) == {job.id: [0, 1, 2]}
+    assert store.take_stalled(queued=lambda: 0) == {}       # taken: not again within a lease
+    mine = store.claim(job.id, 1, "here:1:b")
+    assert isinstance(mine, Claim)
+    time.sleep(0.35)
+    assert store.take_stalled() == {job.id: [0, 1, 2]}      # 1 too: its lease ran out
+
+
+def test_an_item_cut_short_again_and_again_fails_and_the_batch_ends(tmp_path, database_url):
+    from service.batch.store import CUT_SHORT, MAX_ATTEMPTS
+
+    store = store_on(database_url, tmp_path, lease=0.01)
+    job = store.create(envelope.parse(rows(1), max_items=10))
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        time.sleep(0.02)                                    # the last maker's lease runs out
+        claim = store.claim_next(f"here:{attempt}:x")
+        assert isinstance(claim, Claim) and claim.attempts == attempt
+    time.sleep(0.02)
+    assert store.claim_next("here:9:x") is None
+    assert store.job(job.id).status == "done"
+    assert store.errors(job.id) == [{"index": 0, "message": CUT_SHORT}]

@@ -1,10 +1,10 @@
 """The batch store's tables (service/batch/store.py reads and writes them).
 
     batch_jobs   id · created · status (queued|running|done|failed) · format · merged_pdf ·
-                 total · message · dispatched
+                 total · message · dispatched · dispatched_at
     batch_items  job_id · idx · state (pending|running|done|failed) · payload · name · key ·
                  filename · filename_utf8 · error · owner · worker · lease_until · not_before ·
-                 attempts
+                 attempts · updated_at
 
 Times are seconds since the epoch (float), as every process compares them with its own clock.
 """
@@ -28,6 +28,8 @@ class BatchJob(Base):
     total: Mapped[int]
     message: Mapped[str | None] = mapped_column(Text)
     dispatched: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When its open items were last handed to the broker (Celery): sent again only after a lease.
+    dispatched_at: Mapped[float | None] = mapped_column(Double)
 
 
 class BatchItem(Base):
@@ -52,3 +54,4 @@ class BatchItem(Base):
     lease_until: Mapped[float | None] = mapped_column(Double)
     not_before: Mapped[float] = mapped_column(Double, default=0.0, server_default="0")
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    updated_at: Mapped[float | None] = mapped_column(Double)  # last claimed, finished, released
