@@ -21,7 +21,9 @@ from marshmallow import (
 from schemas.fields import (
     Code,
     DateText,
+    Lines,
     List,
+    Moment,
     Nested,
     Number,
     Text,
@@ -31,12 +33,15 @@ from schemas.fields import (
     max_nesting,
     one_of,
 )
-from schemas.registry import ALIASES, TYPES, resolve
+from schemas.registry import ALIASES, OWN_FIELDS, TYPES, DocType, resolve
 
 MAX_DEPTH = 6       # the default of settings.limits.depth (VANBAN_LIMITS_DEPTH)
 SIGNER_MODES = ["TM", "KT", "Q", "TL", "TUQ"]
 URGENCY = ["khan", "thuong_khan", "hoa_toc"]
 SECRECY = ["mat", "toi_mat", "tuyet_mat"]
+COPY_FORMS = ["sao_y", "sao_luc", "trich_sao"]
+MAX_SIGNERS = 6
+MAX_ISSUERS = 4
 
 
 class StrictSchema(Schema):
@@ -311,41 +316,153 @@ class SignSchema(StrictSchema):
         if not data.get("personal") and not data.get("agency"):
             raise ValidationError({"personal": ["Cần ít nhất một hồ sơ ký: personal hoặc "
                                                 "agency."]})
+class HeadedSignerSchema(SignerSchema):
+    """One of several signature blocks (`signers`): a signer, with an optional line above the
+    quyền hạn such as "ĐẠI DIỆN BÊN A" (nd30-spec §6, Mẫu 1.9; hợp đồng)."""
+
+    heading = Text(load_default=None, allow_none=True, max_length=200)
+
+
+class PersonSchema(StrictSchema):
+    """The person a giấy giới thiệu introduces or a giấy nghỉ phép grants leave (Mẫu 1.8, 1.10)."""
+
+    name = Text(required=True, max_length=100)
+    title = Text(load_default=None, allow_none=True, max_length=200)
+
+
+class LeaveSchema(StrictSchema):
+    """Giấy nghỉ phép (Mẫu 1.10): from, to (both days included), where, counted as what."""
+
+    from_ = DateText(required=True, data_key="from", attribute="from")
+    to = DateText(required=True)
+    days = fields.Integer(load_default=None, allow_none=True, strict=True,
+                          validate=lambda n: 0 < n < 1000,
+                          error_messages={"invalid": "Phải là số nguyên dương."})
+    place = Text(load_default=None, allow_none=True, max_length=300)
+    counted_as = Text(load_default=None, allow_none=True, max_length=300)
+
+    @validates_schema
+    def _in_order(self, data: dict, **kwargs: Any) -> None:
+        start, end = data["from"], data["to"]
+        if None not in (*start, *end) and tuple(start) > tuple(end):
+            raise ValidationError({"to": ["Ngày kết thúc phải sau ngày bắt đầu."]})
+
+
+class MeetingSchema(StrictSchema):
+    """Biên bản (Mẫu 1.9): the facts its opening lines give and its closing line's time."""
+
+    started_at = Moment(required=True, max_length=200)
+    venue = Text(required=True, max_length=300)
+    attendees = Lines(required=True, validate=length(200, 1))
+    chair = Text(required=True, max_length=300)
+    secretary = Text(required=True, max_length=300)
+    ended_at = Moment(required=True, max_length=200)
+
+
+class PartySchema(StrictSchema):
+    """A party of a hợp đồng, bản ghi nhớ, bản thỏa thuận or giấy ủy quyền."""
+
+    heading = Text(required=True, max_length=100,
+                   metadata={"description": "Ví dụ: BÊN A (BÊN THUÊ), BÊN ỦY QUYỀN"})
+    name = Text(required=True, max_length=300)
+    representative = Text(load_default=None, allow_none=True, max_length=100)
+    title = Text(load_default=None, allow_none=True, max_length=200)
+    lines = List(Text(max_length=500), load_default=list, validate=length(20),
+                 metadata={"description": "Các dòng khác: Địa chỉ: …, Điện thoại: …"})
+
+
+class AttachmentSchema(BodyDepth):
+    """The text a quyết định or nghị quyết issues (Mẫu 1.3): on pages of its own after the
+    signature, its own header, title block and "(Kèm theo …)" line, no signature."""
+
+    type = Text(required=True, validate=one_of([k for k, t in TYPES.items() if t.attachable]))
+    subject = Text(required=True, max_length=1000)
+    body = Body(required=True, metadata={
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"oneOf": _BLOCK_REFS}}]})
+    reference = Text(load_default=None, allow_none=True, max_length=500, metadata={
+        "description": "Ghi đè dòng “(Kèm theo Quyết định số … ngày … của …)”"})
+
+
+class CopySchema(StrictSchema):
+    """Bản sao (nd30-spec §2, §4, Mẫu 3.1): the copy block printed after the copied text."""
+
+    form = Text(required=True, validate=one_of(COPY_FORMS))
+    issuer = Nested(IssuerSchema, required=True)
+    number = Number(load_default=None, allow_none=True)
+    place = Text(required=True, max_length=100)
+    date = DateText(load_default=None, allow_none=True)
+    signer = Nested(SignerSchema, required=True)
+    recipients = List(Text(max_length=500), load_default=list, validate=length("recipients"))
+    archive = Text(load_default=None, allow_none=True, max_length=200)
 
 
 class DocumentSchema(BodyDepth):
-    """Văn bản hành chính: everything a Mẫu of nd30-spec §6 shows, by its contract name."""
+    """Văn bản hành chính: everything a Mẫu of nd30-spec §6 shows, by its contract name.
+
+    What a type must have and may have is its registry entry's (schemas/registry.py): the
+    checks below read it, so no type is a branch here."""
 
     type = Text(required=True, validate=one_of([*TYPES, *ALIASES]),
                 metadata={"description": "Loại văn bản: " + ", ".join([*TYPES, *ALIASES])})
-    issuer = Nested(IssuerSchema, required=True)
+    issuer = Nested(IssuerSchema, load_default=None)
+    issuers = List(Nested(IssuerSchema), load_default=list, validate=length(MAX_ISSUERS, 2),
+                   metadata={"description": "Văn bản liên tịch: các cơ quan ban hành, thay "
+                                            "cho issuer; ký hiệu nối các mã (QC-UBND-UBMTTQ)"})
     number = Number(load_default=None, allow_none=True,
                     metadata={"description": "Số; bỏ trống để văn thư ghi tay"})
     symbol = Text(load_default=None, allow_none=True, max_length=60,
                   metadata={"description": "Ghi đè cả số và ký hiệu, ví dụ 63/2025/QĐ-UBND"})
     unit_code = Code(load_default=None, allow_none=True,
                      metadata={"description": "Công văn: đơn vị soạn thảo trong ký hiệu"})
-    place = Text(required=True, max_length=100)
+    place = Text(load_default=None, max_length=100)
     date = DateText(load_default=None, allow_none=True,
                     metadata={"description": "YYYY-MM-DD, YYYY-MM, YYYY hoặc null"})
-    subject = Text(required=True, max_length=1000, metadata={"description": "Trích yếu"})
+    subject = Text(load_default=None, max_length=1000, metadata={"description": "Trích yếu"})
+    title = Text(load_default=None, allow_none=True, max_length=100,
+                 metadata={"description": "Thư công: tên thư in trên thư (mặc định Thư)"})
     to = List(Text(max_length=500), load_default=list, validate=length(100),
-              metadata={"description": "Kính gửi"})
+              metadata={"description": "Kính gửi; công điện: nơi nhận điện"})
+    sender = Text(load_default=None, allow_none=True, max_length=300,
+                  metadata={"description": "Công điện: “<sender> điện:”"})
     authority = Text(load_default=None, allow_none=True, max_length=300,
-                     metadata={"description": "Quyết định: thẩm quyền ban hành"})
+                     metadata={"description": "Quyết định, nghị quyết: thẩm quyền ban hành"})
     bases = List(Text(max_length=2000), load_default=list, validate=length(100),
                  metadata={"description": "Căn cứ ban hành"})
     enactment = Text(allow_none=True, max_length=2000,
-                     metadata={"description": "Quyết định: dòng 'QUYẾT ĐỊNH:' (null: bỏ)"})
-    body = Body(required=True, metadata={
+                     metadata={"description": "Quyết định, nghị quyết: dòng 'QUYẾT ĐỊNH:', "
+                                              "'QUYẾT NGHỊ:' (null: bỏ)"})
+    invitees = Lines(load_default=list, validate=length(200),
+                     metadata={"description": "Giấy mời: người được mời (danh sách hoặc một "
+                                              "dòng)"})
+    invitation = Text(load_default=None, allow_none=True, max_length=500)
+    event = Text(load_default=None, allow_none=True, max_length=1000)
+    chair = Text(load_default=None, allow_none=True, max_length=300)
+    time = Moment(load_default=None, max_length=200)
+    venue = Text(load_default=None, max_length=300)
+    person = Nested(PersonSchema, load_default=None)
+    sent_to = Text(load_default=None, max_length=500)
+    purpose = Text(load_default=None, max_length=1000)
+    valid_until = DateText(load_default=None, allow_none=True)
+    request_date = DateText(load_default=None, allow_none=True)
+    leave = Nested(LeaveSchema, load_default=None)
+    confirmation = fields.Boolean(load_default=False, truthy={True}, falsy={False},
+                                  error_messages={"invalid": "Phải là true hoặc false."})
+    meeting = Nested(MeetingSchema, load_default=None)
+    parties = List(Nested(PartySchema), load_default=list, validate=length(MAX_SIGNERS))
+    body = Body(load_default=None, metadata={
         "description": "Nội dung: danh sách khối, hoặc văn bản dán từ Word (I., 1., a), -, +, "
                        "Điều N. cho cấu trúc)",
         "oneOf": [{"type": "string"}, {"type": "array", "items": {"oneOf": _BLOCK_REFS}}]})
+    attachment = Nested(AttachmentSchema, load_default=None)
     recipients = List(Text(max_length=500), load_default=list, validate=length("recipients"),
                       metadata={"description": "Nơi nhận"})
     archive = Text(load_default=None, allow_none=True, max_length=200,
                    metadata={"description": "Lưu: VT, …"})
-    signer = Nested(SignerSchema, required=True)
+    signer = Nested(SignerSchema, load_default=None)
+    signers = List(Nested(HeadedSignerSchema), load_default=list,
+                   validate=length(MAX_SIGNERS, 1),
+                   metadata={"description": "Nhiều khối chữ ký in cạnh nhau (biên bản, hợp "
+                                            "đồng, văn bản liên tịch), thay cho signer"})
     urgency = Text(load_default=None, allow_none=True, validate=one_of(URGENCY))
     secrecy = Text(load_default=None, allow_none=True, validate=one_of(SECRECY))
     circulation = Text(load_default=None, allow_none=True, max_length=100)
@@ -358,26 +475,29 @@ class DocumentSchema(BodyDepth):
         "description": "Thông tin đầu ra theo Phụ lục VI mà văn bản không in ra"})
     sign = Nested(SignSchema, load_default=None, allow_none=True, metadata={
         "description": "Ký số PDF (chỉ với format=pdf): người ký trước, cơ quan sau"})
+    copy = Nested(CopySchema, load_default=None, metadata={
+        "description": "Bản sao y, sao lục, trích sao: khối sao in sau văn bản"})
 
-    @validates_schema(skip_on_field_errors=False)
-    def _per_type(self, data: dict, partial: Any = None, **kwargs: Any) -> None:
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _per_type(self, data: dict, original: Any = None, partial: Any = None,
+                  **kwargs: Any) -> None:
         doc_type = resolve(data["type"]) if isinstance(data.get("type"), str) else None
-        if doc_type is None:
+        if doc_type is None or not isinstance(original, dict):
             return
-        errors: dict[str, list[str]] = {}
-        for name in doc_type.required:
-            # Always-required fields are reported by the field itself; here only per-type ones.
-            if not self.fields[name].required and not data.get(name):
-                label = (doc_type.name or "CÔNG VĂN").lower()
-                errors[name] = [f"Bắt buộc với {label}."]
-        if data.get("to") and not doc_type.allows_to:
-            errors["to"] = ["Loại văn bản này không có phần Kính gửi."]
-        if doc_type.numbering != "articles":
-            for name in ("authority", "enactment"):
-                if data.get(name):
-                    errors[name] = ["Chỉ dùng cho quyết định."]
-        if data.get("unit_code") and doc_type.abbrev is not None:
-            errors["unit_code"] = ["Chỉ dùng cho công văn (ký hiệu <cơ quan>-<đơn vị>)."]
+        errors = _required(doc_type, original, self.fields)
+        for name, message in _refused(doc_type, original):
+            errors.setdefault(name, []).append(message)
+        if original.get("issuers") and original.get("issuer") is not None:
+            errors.setdefault("issuers", []).append("Dùng issuer hoặc issuers, không cả hai.")
+        if original.get("signers") and original.get("signer") is not None:
+            errors.setdefault("signers", []).append("Dùng signer hoặc signers, không cả hai.")
+        joint, signers = data.get("issuers") or [], data.get("signers") or []
+        if doc_type.signature == "one" and signers and len(signers) != len(joint):
+            errors.setdefault("signers", []).append(
+                f"Một khối chữ ký cho mỗi cơ quan ban hành ({len(joint) or 1})."
+                if joint else "Loại văn bản này có một người ký: dùng signer.")
+        if doc_type.signature == "several" and 0 < len(signers) < 2:
+            errors.setdefault("signers", []).append("Cần ít nhất hai khối chữ ký.")
         if errors:
             raise ValidationError(errors)
 
@@ -385,6 +505,49 @@ class DocumentSchema(BodyDepth):
     def _canonical_type(self, data: dict, **kwargs: Any) -> dict:
         data["type"] = resolve(data["type"]).key
         return data
+
+
+_MISSING = "Thiếu trường bắt buộc."
+# Fields every type of a kind has: their absence is said as for any required field.
+_BASIC = frozenset({"issuer", "place", "subject", "body", "signer", "signers"})
+
+
+def _required(doc_type: DocType, original: dict,
+              schema_fields: dict[str, fields.Field]) -> dict[str, list[str]]:
+    def absent(name: str) -> bool:
+        # Not given, or an empty list; a value given but bad (null, "", a bad item, an empty
+        # body) is its own field's error.
+        return name not in original or (original[name] == []
+                                        and isinstance(schema_fields[name], fields.List))
+
+    errors: dict[str, list[str]] = {}
+    for name in doc_type.required:
+        stands_in = {"issuer": "issuers", "signer": "signers"}.get(name)
+        if not absent(name) or (stands_in and not absent(stands_in)):
+            continue
+        errors[name] = [_MISSING if name in _BASIC else f"Bắt buộc với {doc_type.label}."]
+    return errors
+
+
+def _refused(doc_type: DocType, original: dict) -> list[tuple[str, str]]:
+    """(field, message) for each field given that this type does not use."""
+    given = {k for k, v in original.items() if v not in (None, [], False)}
+    out = [(name, f"Không dùng cho {doc_type.label}.")
+           for name in sorted(given & (OWN_FIELDS - doc_type.own))]
+    if "to" in given and not doc_type.allows_to and "to" not in doc_type.own:
+        out.append(("to", "Loại văn bản này không có phần Kính gửi."))
+    if not doc_type.decides:
+        out += [(name, "Chỉ dùng cho quyết định, nghị quyết.")
+                for name in ("authority", "enactment") if original.get(name)]
+    if "unit_code" in given and doc_type.abbrev is not None:
+        out.append(("unit_code", "Chỉ dùng cho công văn (ký hiệu <cơ quan>-<đơn vị>)."))
+    for name, part in (("subject", doc_type.subject), ("body", doc_type.body)):
+        if part == "none" and name in given:
+            out.append((name, f"{doc_type.label.capitalize()} không có phần này (Mẫu "
+                              f"{doc_type.mau})."))
+    if "signer" in given and doc_type.signature == "several":
+        out.append(("signer", "Loại văn bản này có nhiều khối chữ ký: dùng signers."))
+    return out
 
 
 def _depth(blocks: list[dict]) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from marshmallow import ValidationError, fields, validate
@@ -230,3 +230,40 @@ class LimitedLength(validate.Validator):
         if not self.min <= len(value) <= self.max:
             raise ValidationError(f"Số phần tử phải từ {self.min} đến {self.max}.")
         return value
+
+
+class Lines(List):
+    """A list of lines, or one line as a plain string (a batch column fills it so)."""
+
+    def __init__(self, max_length: int = 500, **kwargs: Any) -> None:
+        super().__init__(Text(max_length=max_length), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list:
+        if isinstance(value, str):
+            value = [value]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2})?)?")
+
+
+class Moment(Text):
+    """A time of day and date (`2026-01-15T08:00`), a date, or text to print as written
+    ("sáng thứ Hai, ngày 15/01/2026"); an ISO form that is no real date is refused."""
+
+    default_error_messages = {
+        **Text.default_error_messages,
+        "moment": "Ngày giờ phải theo dạng YYYY-MM-DDTHH:MM và là ngày giờ có thật.",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any,
+                     **kwargs: Any) -> str | date | datetime:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        m = _MOMENT.fullmatch(text)
+        if not m:
+            return text
+        parts = [int(g) for g in m.groups() if g is not None]
+        try:
+            return datetime(*parts) if len(parts) == 5 else date(*parts)
+        except ValueError as exc:
+            raise self.make_error("moment") from exc

@@ -15,12 +15,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from schemas.registry import TYPES as REGISTRY
 from service import create_app
 from service.config import DatabaseSettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "schemas" / "examples"
-TYPES = ("ke_hoach", "bao_cao", "quyet_dinh", "cong_van", "to_trinh", "thong_bao")
+TYPES = tuple(REGISTRY)                 # schemas/examples holds one payload for each
 
 
 def blank_pdf(pages: int = 1) -> bytes:
@@ -37,6 +38,11 @@ def blank_pdf(pages: int = 1) -> bytes:
 def example(name: str) -> dict:
     """A fresh copy of schemas/examples/<name>.json (tests may change it)."""
     return copy.deepcopy(_examples()[name])
+
+
+def signer_names(payload: dict) -> list[str]:
+    """The names a payload signs with: its signer's, or each of its signers'."""
+    return [s["name"] for s in payload.get("signers") or [payload["signer"]]]
 
 
 _cache: dict[str, dict] = {}

@@ -54,10 +54,104 @@ class Stamp:
 
 @dataclass(frozen=True)
 class Signer:
-    """Ô 7a lines (quyền hạn, chức vụ, in caps) and ô 7b (họ tên)."""
+    """Ô 7a lines (a block's heading, quyền hạn, chức vụ, in caps) and ô 7b (họ tên)."""
 
     lines: tuple[str, ...]
     name: str
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """One cơ quan ban hành of the header (ô 2): chủ quản lines (not bold), its own (bold)."""
+
+    parent_lines: tuple[str, ...]
+    issuer_lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party of an agreement: "BÊN A: <name>", its representative and further lines."""
+
+    heading: str
+    name: str
+    representative: str | None
+    title: str | None
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Giấy mời (Mẫu 1.7): the values of its labelled lines; the wording is the template's."""
+
+    issuer: str                        # "<issuer> trân trọng kính mời:"
+    line: str | None                   # the payload's own invitation line, replacing that
+    invitees: tuple[str, ...]          # one on the invitation line, or "- …;" lines
+    event: str | None                  # after "Tới dự"
+    chair: str | None
+    time: str
+    venue: str
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """Giấy giới thiệu (Mẫu 1.8): who, to whom, for what, until when."""
+
+    issuer: str
+    name: str
+    title: str | None
+    sent_to: str
+    purpose: str
+    valid_until: str                   # "ngày 31 tháng 12 năm 2026", blanks when not given
+
+
+@dataclass(frozen=True)
+class LeaveGrant:
+    """Giấy nghỉ phép (Mẫu 1.10)."""
+
+    issuer: str
+    name: str
+    title: str | None
+    request_date: str | None           # "ngày 02 tháng 01 năm 2026" of the đơn đề nghị
+    days: str                          # "05", blanks when the dates leave it open
+    start: str                         # "ngày 05 tháng 01 năm 2026"
+    end: str
+    place: str | None
+    counted_as: str | None
+    confirmation: bool                 # the "Xác nhận …" box
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """Biên bản (Mẫu 1.9): its opening facts and the time its closing line gives."""
+
+    started_at: str
+    venue: str
+    attendees: tuple[str, ...]         # one on the label's line, or "- …;" lines
+    chair: str
+    secretary: str
+    ended_at: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """The text a quyết định or nghị quyết issues (Mẫu 1.3), on pages of its own."""
+
+    type_name: str                     # QUY CHẾ, QUY ĐỊNH, …
+    subject: str
+    reference: str                     # "(Kèm theo Quyết định số … ngày … của …)"
+    body: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Bản sao (Mẫu 3.1): the copying agency's block under a full-width rule."""
+
+    form: str                          # SAO Y, SAO LỤC, TRÍCH SAO
+    issuer: Issuer
+    number_line: str                   # "Số: 08/SY-UBND"
+    date_line: str
+    recipients: tuple[str, ...]
+    signer: Signer
 
 
 @dataclass(frozen=True)
@@ -88,7 +182,7 @@ class Document:
     drafter: str | None                # ô 12, "PL.(300)"
     contact: str | None                # ô 13: address, phone, email… at the foot of page 1
     appendices: tuple[Appendix, ...]   # each on pages of its own, numbered from 1
-    signer: Signer
+    signer: Signer | None              # one signature beside the nơi nhận (ô 7)
     stamps_top: tuple[Stamp, ...]      # ô 11, above the header
     stamps_left: tuple[Stamp, ...]     # ô 10a / 10b, under the số / V/v
     filename: str                      # ASCII-safe, e.g. "15-KH-UBND"
@@ -97,3 +191,16 @@ class Document:
     # Phụ lục VI metadata (service.model.metadata.record): the DOCX's custom properties, the
     # PDF's XMP, the register's entry. Compared by identity: a dict is not hashable.
     record: dict[str, Any] = field(default_factory=dict, compare=False)
+    # The parts only some types have (schemas/registry.py says which); empty otherwise.
+    co_issuers: tuple[Issuer, ...] = ()          # a joint document's further issuers
+    signers: tuple[Signer, ...] = ()             # several blocks, side by side
+    signer_rows: tuple[tuple[Signer, ...], ...] = ()   # the same, as printed rows
+    sender: str | None = None                    # công điện: "<SENDER> điện:"
+    addressees: tuple[str, ...] = ()             # công điện: "- …;" lines under it
+    invitation: Invitation | None = None
+    introduction: Introduction | None = None
+    leave: LeaveGrant | None = None
+    meeting: Meeting | None = None
+    parties: tuple[Party, ...] = ()
+    attachment: Attachment | None = None
+    copy: Copy | None = None

@@ -73,7 +73,10 @@ def record(data: Mapping[str, Any], number_line: str, type_name: str | None) -> 
     number, _, notation = number_line.removeprefix("Số:").strip().partition("/")
     when = data.get("date")
     issued = date(when.year, when.month, when.day) if when and when.day else None
-    signer = data["signer"]
+    # Several blocks (nd30-spec §6): the one in the Mẫu's signing place, on the right (the
+    # chủ tọa, the issuing party), or a joint document's first issuer's.
+    signers = data.get("signers") or []
+    signer = data.get("signer") or (signers[0] if data.get("issuers") else signers[-1])
     on_behalf = signer.get("on_behalf") or []
     position = signer.get("title") or (on_behalf[-1]["of"] if on_behalf else None)
     file_code = None
@@ -89,7 +92,8 @@ def record(data: Mapping[str, Any], number_line: str, type_name: str | None) -> 
         "CodeNumber": number if number.strip("\u00a0 ").isdigit() else None,
         "CodeNotation": notation or None,
         "IssuedDate": issued,
-        "OrganName": _name(data["issuer"]["name"]),
+        "OrganName": " - ".join(_name(i["name"])
+                                for i in data.get("issuers") or [data["issuer"]]),
         "Subject": data["subject"],
         "Language": LANGUAGE,
         "PageAmount": None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date, datetime
 
 # Wide enough for a văn thư to write a number or a day by hand (nd30-spec §3.4, §3.5).
 NUMBER_BLANK = "\u00a0" * 8
@@ -50,6 +51,29 @@ def date_words(year: int | None, month: int | None = None, day: int | None = Non
     month_s = DAY_BLANK if month is None else f"{month:02d}" if month <= 2 else str(month)
     year_s = str(year) if year is not None else "20" + "\u00a0" * 4
     return f"ngày {day_s} tháng {month_s} năm {year_s}"
+
+
+def moment_words(value: str | date | datetime) -> str:
+    """A time as the Mẫu write it: `08 giờ 30, ngày 15 tháng 01 năm 2026` (Mẫu 1.9's
+    "… giờ …, ngày … tháng … năm …", the date padded as in §3.5); text is kept as written."""
+    if isinstance(value, datetime):
+        return f"{value.hour:02d} giờ {value.minute:02d}, " + \
+            date_words(value.year, value.month, value.day)
+    if isinstance(value, date):
+        return date_words(value.year, value.month, value.day)
+    return value
+
+
+def days_between(start: Sequence[int | None], end: Sequence[int | None]) -> int | None:
+    """Days of leave from `start` to `end`, both included; None when either is partial."""
+    if None in (*start, *end):
+        return None
+    return (date(*end) - date(*start)).days + 1
+
+
+# Bản sao (§4, §7): the form printed in ô 1 of the copy block and its ký hiệu abbreviation.
+COPY_FORMS = {"sao_y": ("SAO Y", "SY"), "sao_luc": ("SAO LỤC", "SL"),
+              "trich_sao": ("TRÍCH SAO", "TrS")}
 
 
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),

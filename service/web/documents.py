@@ -178,10 +178,6 @@ def create_document() -> Response:
 
 
 @blp.route("/v1/types", methods=["GET"])
-@blp.doc(summary="Các loại văn bản, viết tắt và trường bắt buộc")
+@blp.doc(summary="Các loại văn bản: viết tắt, Mẫu, trường bắt buộc, các phần và trường riêng")
 def list_types() -> Response:
-    return jsonify({"types": [
-        {"type": t.key, "name": t.name or "CÔNG VĂN", "abbreviation": t.abbrev,
-         "mau": t.mau, "aliases": list(t.aliases), "required": list(t.required),
-         "numbering": t.numbering, "kinh_gui": t.allows_to}
-        for t in TYPES.values()]})
+    return jsonify({"types": [t.as_json() for t in TYPES.values()]})

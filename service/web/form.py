@@ -75,8 +75,8 @@ TYPE_NAMES: dict[str, str] = {key: (t.name or "CÔNG VĂN").capitalize() for key
 ONLY_FOR: dict[str, tuple[str, ...]] = {
     "unit_code": tuple(k for k, t in TYPES.items() if t.abbrev is None),
     "to": tuple(k for k, t in TYPES.items() if t.allows_to),
-    "authority": tuple(k for k, t in TYPES.items() if t.numbering == "articles"),
-    "bases": tuple(k for k, t in TYPES.items() if t.numbering == "articles"),
+    "authority": tuple(k for k, t in TYPES.items() if t.decides),
+    "bases": tuple(k for k, t in TYPES.items() if t.decides),
 }
 
 # Quyền hạn ký (nd30-spec §3.8), in the contract's order; a test checks the keys against it.
