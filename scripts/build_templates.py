@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor, Twips
 
@@ -65,8 +66,19 @@ STYLES: dict[str, tuple] = {
     layout.CIRCULATION: (13, True, False, CENTER, 0, 0, 120, False),
     layout.TABLE_TEXT: (13, False, False, LEFT, 0, 40, 40, False),
     layout.TABLE_SLOT: (2, False, False, LEFT, 0, 0, 0, False),
+    # The Mẫu's own lines (nd30-spec §6): "<SENDER> điện:" centred and bold (1.6); labelled
+    # lines and the "- …;" lists under them as body text (1.7–1.10); an agreement's parties.
+    layout.SENDER: (14, True, False, CENTER, 0, 240, 120, True),
+    layout.INFO: (14, False, False, JUSTIFY, 567, 120, 0, False),
+    layout.LIST_ITEM: (14, False, False, JUSTIFY, 567, 60, 0, False),
+    layout.PARTY: (14, True, False, JUSTIFY, 567, 120, 0, True),
+    layout.CONFIRMATION: (13, True, False, CENTER, 0, 60, 0, False),
+    layout.COPY_FORM: (14, True, False, CENTER, 0, 0, 0, False),
+    layout.ATTACHMENT_START: (2, False, False, LEFT, 0, 0, 0, False),
+    layout.SPACER: (2, False, False, LEFT, 0, 0, 0, False),
 }
-RULES = (layout.RULE_ISSUER, layout.RULE_MOTTO, layout.RULE_SUBJECT, layout.RULE_APPENDIX)
+RULES = (layout.RULE_ISSUER, layout.RULE_MOTTO, layout.RULE_SUBJECT, layout.RULE_APPENDIX,
+         layout.RULE_TYPE_NAME)
 
 
 def define_styles(doc) -> None:
@@ -96,8 +108,9 @@ def define_styles(doc) -> None:
         pf.left_indent = Twips(layout.TO_INDENT + layout.TO_LABEL)
     doc.styles[layout.TO_LIST].paragraph_format.first_line_indent = Twips(-layout.TO_LABEL)
     ooxml.tab_stop(doc.styles[layout.TO_LIST], layout.TO_INDENT + layout.TO_LABEL)
-    doc.styles[layout.TABLE_SLOT].paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    doc.styles[layout.TABLE_SLOT].paragraph_format.line_spacing = Pt(2)
+    for name in (layout.TABLE_SLOT, layout.ATTACHMENT_START, layout.SPACER):
+        doc.styles[name].paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        doc.styles[name].paragraph_format.line_spacing = Pt(2)
     for name in RULES:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
@@ -109,6 +122,13 @@ def define_styles(doc) -> None:
         pf.keep_with_next = True
         ooxml.paragraph_border(style)
     ooxml.paragraph_border(doc.styles[layout.CONTACT], ("top",))    # the text width's rule
+    copy_rule = doc.styles.add_style(layout.RULE_COPY, WD_STYLE_TYPE.PARAGRAPH)
+    copy_rule.base_style = normal                   # across the text width (§2, Mẫu 3.1)
+    copy_rule.font.size = Pt(2)
+    copy_rule.paragraph_format.space_before = Pt(18)
+    copy_rule.paragraph_format.space_after = Pt(6)
+    copy_rule.paragraph_format.keep_with_next = True
+    ooxml.paragraph_border(copy_rule)
     ooxml.paragraph_border(doc.styles[layout.STAMP], ("top", "left", "bottom", "right"))
     ooxml.paragraph_border(doc.styles[layout.CIRCULATION], ("top", "left", "bottom", "right"))
     doc.styles[layout.CIRCULATION].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -144,28 +164,60 @@ def loop(container, var: str, seq: str, style: str, text: str | None = None) -> 
     para(container, "{%p endfor %}", layout.BODY)
 
 
+def when(container, condition: str, *lines: tuple[str, str]) -> None:
+    """Paragraphs (text, style) printed only when `condition` holds."""
+    para(container, f"{{%p if {condition} %}}", layout.BODY)
+    for text, style in lines:
+        para(container, text, style)
+    para(container, "{%p endif %}", layout.BODY)
+
+
+def borderless(doc, rows: int, widths: tuple[int, ...], **margins: int):
+    table = doc.add_table(rows=rows, cols=len(widths))
+    ooxml.table_layout(table, list(widths), layout.TABLE_INDENT)
+    ooxml.table_borders(table)
+    ooxml.table_cell_margins(table, left=layout.CELL_MARGIN, right=layout.CELL_MARGIN,
+                             **margins)
+    return table
+
+
+def agency(cell, owner: str = "") -> None:
+    """Ô 2 in a header cell: chủ quản lines, the issuer's lines, the rule under them."""
+    cell.paragraphs[0].text = f"{{%p for line in {owner}parent_lines %}}"
+    para(cell, "{{ line }}", layout.PARENT)
+    para(cell, "{%p endfor %}", layout.BODY)
+    loop(cell, "line", f"{owner}issuer_lines", layout.ISSUER)
+    para(cell, "", layout.RULE_ISSUER)
+
+
+def national(cell) -> None:
+    """Ô 1: Quốc hiệu, Tiêu ngữ and the rule the width of the Tiêu ngữ (§3.2)."""
+    cell.paragraphs[0].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    cell.paragraphs[0].style = cell.part.document.styles[layout.NATIONAL]
+    para(cell, "Độc lập - Tự do - Hạnh phúc", layout.MOTTO)
+    para(cell, "", layout.RULE_MOTTO)
+
+
 def header(doc, doc_type: DocType) -> None:
     loop(doc, "stamp", "stamps_top", layout.CIRCULATION, "{{ stamp.text }}")
-    table = doc.add_table(rows=2, cols=2)
-    ooxml.table_layout(table, list(layout.HEADER_COLUMNS), layout.TABLE_INDENT)
-    ooxml.table_borders(table)
-    ooxml.table_cell_margins(table, left=layout.CELL_MARGIN, right=layout.CELL_MARGIN)
+    table = borderless(doc, 2, layout.HEADER_COLUMNS)
     left, right = table.rows[0].cells
-    left.paragraphs[0].text = "{%p for line in parent_lines %}"
+    agency(left)
+    # A joint document's further issuers, each under its own rule (§3.3).
+    para(left, "{%p for other in co_issuers %}", layout.BODY)
+    para(left, "{%p for line in other.parent_lines %}", layout.BODY)
     para(left, "{{ line }}", layout.PARENT)
     para(left, "{%p endfor %}", layout.BODY)
-    loop(left, "line", "issuer_lines", layout.ISSUER)
+    loop(left, "line", "other.issuer_lines", layout.ISSUER)
     para(left, "", layout.RULE_ISSUER)
-    right.paragraphs[0].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    right.paragraphs[0].style = doc.styles[layout.NATIONAL]
-    para(right, "Độc lập - Tự do - Hạnh phúc", layout.MOTTO)
-    para(right, "", layout.RULE_MOTTO)
+    para(left, "{%p endfor %}", layout.BODY)
+    national(right)
     left, right = table.rows[1].cells
     left.paragraphs[0].text = "{{ number_line }}"
     left.paragraphs[0].style = doc.styles[layout.NUMBER]
     if doc_type.name is None:
         para(left, "{{ subject }}", layout.SUBJECT_LETTER)
-    right.paragraphs[0].text = "{{ date_line }}"
+    right.paragraphs[0].text = "{{ date_line }}"       # empty where Mẫu 1.9 has none
     right.paragraphs[0].style = doc.styles[layout.DATE]
     loop(doc, "stamp", "stamps_left", layout.STAMP, "{{ stamp.text }}")
 
@@ -174,17 +226,20 @@ def title(doc, doc_type: DocType) -> None:
     if doc_type.name is None:
         return
     para(doc, "{{ type_name }}", layout.TYPE_NAME)
-    para(doc, "{{ subject }}", layout.SUBJECT)
-    para(doc, "", layout.RULE_SUBJECT)
-    if doc_type.numbering == "articles":
-        para(doc, "{%p if authority %}", layout.BODY)
-        para(doc, "{{ authority }}", layout.AUTHORITY)
-        para(doc, "{%p endif %}", layout.BODY)
+    subject = (("{{ subject }}", layout.SUBJECT), ("", layout.RULE_SUBJECT))
+    if doc_type.subject == "required":
+        for text, style in subject:
+            para(doc, text, style)
+    elif doc_type.subject == "none":          # §3.6: the line follows the tên loại itself
+        para(doc, "", layout.RULE_TYPE_NAME)
+    else:
+        when(doc, "subject", *subject)
+        when(doc, "not subject", ("", layout.RULE_TYPE_NAME))
+    if doc_type.decides:
+        when(doc, "authority", ("{{ authority }}", layout.AUTHORITY))
     loop(doc, "basis", "bases", layout.BASIS)
-    if doc_type.numbering == "articles":
-        para(doc, "{%p if enactment %}", layout.BODY)
-        para(doc, "{{ enactment }}", layout.ENACTMENT)
-        para(doc, "{%p endif %}", layout.BODY)
+    if doc_type.decides:
+        when(doc, "enactment", ("{{ enactment }}", layout.ENACTMENT))
 
 
 def kinh_gui(doc, doc_type: DocType) -> None:
@@ -198,6 +253,90 @@ def kinh_gui(doc, doc_type: DocType) -> None:
     para(doc, "{{ line }}", layout.TO_ITEM)
     para(doc, "{%p endfor %}", layout.BODY)
     para(doc, "{%p endif %}", layout.BODY)
+
+
+def labelled_list(doc, lead: str, items: str) -> None:
+    """`lead` with one item on its own line, or followed by the items as "- …;" lines."""
+    para(doc, f"{lead}{{% if {items}|length == 1 %}} {{{{ {items}[0] }}}}{{% endif %}}",
+         layout.INFO)
+    para(doc, f"{{%p if {items}|length > 1 %}}", layout.BODY)
+    loop(doc, "line", items, layout.LIST_ITEM)
+    para(doc, "{%p endif %}", layout.BODY)
+
+
+# The Mẫu's own lines (registry `opening`), worded as nd30-spec §6 gives them: the wording is
+# the template's, editable in Word; the values are the model's.
+
+def cong_dien(doc) -> None:
+    """Mẫu 1.6: "<CƠ QUAN> điện:", then the addressees."""
+    para(doc, "{{ sender }} điện:", layout.SENDER)
+    loop(doc, "line", "addressees", layout.LIST_ITEM)
+
+
+def giay_moi(doc) -> None:
+    """Mẫu 1.7: "<cơ quan> trân trọng kính mời: …", Tới dự, Chủ trì, Thời gian, Địa điểm."""
+    para(doc, "{%p if invitation.line %}", layout.BODY)
+    labelled_list(doc, "{{ invitation.line }}", "invitation.invitees")
+    para(doc, "{%p else %}", layout.BODY)
+    labelled_list(doc, "{{ invitation.issuer }} trân trọng kính mời:", "invitation.invitees")
+    para(doc, "{%p endif %}", layout.BODY)
+    when(doc, "invitation.event", ("Tới dự {{ invitation.event }}", layout.INFO))
+    when(doc, "invitation.chair", ("Chủ trì: {{ invitation.chair }}", layout.INFO))
+    para(doc, "Thời gian: {{ invitation.time }}", layout.INFO)
+    para(doc, "Địa điểm: {{ invitation.venue }}", layout.INFO)
+
+
+def giay_gioi_thieu(doc) -> None:
+    """Mẫu 1.8, its closing sentences included."""
+    para(doc, "{{ introduction.issuer }} trân trọng giới thiệu:", layout.INFO)
+    para(doc, "Ông (bà) {{ introduction.name }}", layout.INFO)
+    when(doc, "introduction.title", ("Chức vụ: {{ introduction.title }}", layout.INFO))
+    para(doc, "Được cử đến: {{ introduction.sent_to }}", layout.INFO)
+    para(doc, "Về việc: {{ introduction.purpose }}", layout.INFO)
+    para(doc, "Đề nghị Quý cơ quan tạo điều kiện để ông (bà) có tên ở trên hoàn thành "
+              "nhiệm vụ.", layout.INFO)
+    para(doc, "Giấy này có giá trị đến hết {{ introduction.valid_until }}./.", layout.INFO)
+
+
+def giay_nghi_phep(doc) -> None:
+    """Mẫu 1.10, its closing sentence included."""
+    para(doc, "Xét Đơn đề nghị nghỉ phép {% if leave.request_date %}{{ leave.request_date }} "
+              "{% endif %}của ông (bà) {{ leave.name }},", layout.INFO)
+    para(doc, "{{ leave.issuer }} cấp cho:", layout.INFO)
+    para(doc, "Ông (bà): {{ leave.name }}", layout.INFO)
+    when(doc, "leave.title", ("Chức vụ: {{ leave.title }}", layout.INFO))
+    para(doc, "Được nghỉ phép trong thời gian {{ leave.days }} ngày, kể từ {{ leave.start }} "
+              "đến hết {{ leave.end }}{% if leave.place %} tại {{ leave.place }}{% endif %}.",
+         layout.INFO)
+    para(doc, "Số ngày nghỉ phép nêu trên được tính vào thời gian {{ leave.counted_as }}./.",
+         layout.INFO)
+
+
+def bien_ban(doc) -> None:
+    """Mẫu 1.9: the meeting's facts, then "Nội dung:" and the body."""
+    para(doc, "Thời gian bắt đầu: {{ meeting.started_at }}", layout.INFO)
+    para(doc, "Địa điểm: {{ meeting.venue }}", layout.INFO)
+    labelled_list(doc, "Thành phần tham dự:", "meeting.attendees")
+    para(doc, "Chủ trì (chủ tọa): {{ meeting.chair }}", layout.INFO)
+    para(doc, "Thư ký (người ghi biên bản): {{ meeting.secretary }}", layout.INFO)
+    para(doc, "Nội dung:", layout.INFO)
+
+
+OPENINGS = {"cong_dien": cong_dien, "giay_moi": giay_moi, "giay_gioi_thieu": giay_gioi_thieu,
+            "giay_nghi_phep": giay_nghi_phep, "bien_ban": bien_ban}
+# The fixed last line of a Mẫu whose body comes before it.
+CLOSINGS = {"bien_ban": "Cuộc họp kết thúc vào {{ meeting.ended_at }}./."}
+
+
+def parties(doc) -> None:
+    """An agreement's parties: "BÊN A: <name>", its representative, title, further lines."""
+    para(doc, "{%p for party in parties %}", layout.BODY)
+    para(doc, "{{ party.heading }}: {{ party.name }}", layout.PARTY)
+    when(doc, "party.representative", ("Đại diện: {{ party.representative }}",
+                                       layout.LIST_ITEM))
+    when(doc, "party.title", ("Chức vụ: {{ party.title }}", layout.LIST_ITEM))
+    loop(doc, "line", "party.lines", layout.LIST_ITEM)
+    para(doc, "{%p endfor %}", layout.BODY)
 
 
 def body(doc, blocks: str = "body") -> None:
@@ -223,23 +362,95 @@ def body(doc, blocks: str = "body") -> None:
     para(doc, "{%p endfor %}", layout.BODY)
 
 
-def footer(doc) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    ooxml.table_layout(table, list(layout.FOOTER_COLUMNS), layout.TABLE_INDENT)
-    ooxml.table_borders(table)
-    ooxml.table_cell_margins(table, left=layout.CELL_MARGIN, right=layout.CELL_MARGIN,
-                             top=layout.FOOTER_TOP)
+def recipients(cell, lines: str = "recipients", drafter: bool = True) -> None:
+    """Ô 9b (and ô 12): "Nơi nhận:" and its items, in the left cell of a footer."""
+    cell.paragraphs[0].text = f"{{%p if {lines} %}}"
+    para(cell, "Nơi nhận:", layout.RECIPIENTS_LABEL)
+    loop(cell, "line", lines, layout.RECIPIENT)
+    para(cell, "{%p endif %}", layout.BODY)
+    if drafter:
+        para(cell, "{{ drafter or '' }}", layout.RECIPIENT)
+
+
+def signature(cell, signer: str) -> None:
+    """Ô 7a and 7b: quyền hạn and chức vụ lines, the space to sign, the name."""
+    cell.paragraphs[0].text = f"{{%p for line in {signer}.lines %}}"
+    para(cell, "{{ line }}", layout.SIGNER_TITLE)
+    para(cell, "{%p endfor %}", layout.BODY)
+    para(cell, f"{{{{ {signer}.name }}}}", layout.SIGNER_NAME)
+
+
+def footer(doc, signer: str = "signer", lines: str = "recipients", drafter: bool = True):
+    """Nơi nhận beside one signature, a table row that never splits (§3.10)."""
+    table = borderless(doc, 1, layout.FOOTER_COLUMNS, top=layout.FOOTER_TOP)
     ooxml.row_cant_split(table.rows[0])
     left, right = table.rows[0].cells
-    left.paragraphs[0].text = "{%p if recipients %}"
-    para(left, "Nơi nhận:", layout.RECIPIENTS_LABEL)
-    loop(left, "line", "recipients", layout.RECIPIENT)
-    para(left, "{%p endif %}", layout.BODY)
-    para(left, "{{ drafter or '' }}", layout.RECIPIENT)
-    right.paragraphs[0].text = "{%p for line in signer.lines %}"
-    para(right, "{{ line }}", layout.SIGNER_TITLE)
-    para(right, "{%p endfor %}", layout.BODY)
-    para(right, "{{ signer.name }}", layout.SIGNER_NAME)
+    recipients(left, lines, drafter)
+    signature(right, signer)
+    return table
+
+
+def side_by_side(doc) -> None:
+    """Several signature blocks in rows side by side (a row never splits; the renderer
+    shares the width and levels the names), then the nơi nhận below them (Mẫu 1.9)."""
+    para(doc, "{%p for row in signer_rows %}", layout.BODY)
+    table = borderless(doc, 1, (1, sum(layout.FOOTER_COLUMNS) - 2, 1), top=layout.FOOTER_TOP)
+    ooxml.row_cant_split(table.rows[0])
+    start, block, end = table.rows[0].cells
+    start.paragraphs[0].text = "{%tc for s in row %}"
+    signature(block, "s")
+    end.paragraphs[0].text = "{%tc endfor %}"
+    para(doc, "", layout.SPACER)
+    para(doc, "{%p endfor %}", layout.BODY)
+    table = borderless(doc, 1, layout.FOOTER_COLUMNS, top=layout.FOOTER_TOP)
+    recipients(table.rows[0].cells[0])
+
+
+def signatures(doc, doc_type: DocType) -> None:
+    if doc_type.signature == "several":
+        side_by_side(doc)
+        return
+    para(doc, "{%p if signers %}", layout.BODY)       # a joint document: one per issuer
+    side_by_side(doc)
+    para(doc, "{%p else %}", layout.BODY)
+    footer(doc)
+    para(doc, "{%p endif %}", layout.BODY)
+
+
+def confirmation(doc) -> None:
+    """Mẫu 1.10's box for the place of leave to confirm, when asked for."""
+    para(doc, "{%p if leave.confirmation %}", layout.BODY)
+    para(doc, "", layout.SPACER)
+    table = doc.add_table(rows=1, cols=1)
+    width, height = layout.CONFIRMATION_BOX
+    ooxml.table_layout(table, [width], layout.TABLE_INDENT)
+    ooxml.table_borders(table, "single")
+    ooxml.row_cant_split(table.rows[0])
+    table.rows[0].height = Twips(height)
+    table.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    cell = table.rows[0].cells[0]
+    cell.paragraphs[0].text = ("Xác nhận của cơ quan (tổ chức) hoặc chính quyền địa phương "
+                               "nơi nghỉ phép")
+    cell.paragraphs[0].style = doc.styles[layout.CONFIRMATION]
+    para(doc, "{%p endif %}", layout.BODY)
+
+
+def attachment(doc, doc_type: DocType) -> None:
+    """Mẫu 1.3: the attached text on pages of its own (the renderer starts its section):
+    ô 1 and ô 2 only, its tên loại and trích yếu, "(Kèm theo …)" and the rule, the body in
+    chương and điều, no signature."""
+    para(doc, "{%p if attachment %}", layout.BODY)
+    para(doc, "", layout.ATTACHMENT_START)
+    table = borderless(doc, 1, layout.HEADER_COLUMNS)
+    left, right = table.rows[0].cells
+    agency(left)
+    national(right)
+    para(doc, "{{ attachment.type_name }}", layout.TYPE_NAME)
+    para(doc, "{{ attachment.subject }}", layout.SUBJECT)
+    para(doc, "{{ attachment.reference }}", layout.APPENDIX_REFERENCE)
+    para(doc, "", layout.RULE_SUBJECT)
+    body(doc, "attachment.body")
+    para(doc, "{%p endif %}", layout.BODY)
 
 
 def appendices(doc) -> None:
@@ -254,29 +465,60 @@ def appendices(doc) -> None:
     para(doc, "{%p endfor %}", layout.BODY)
 
 
+def copy_block(doc) -> None:
+    """Mẫu 3.1: under a rule across the text, the copying agency and the copy's số on the
+    left, SAO Y and its date on the right; then its nơi nhận and signature."""
+    para(doc, "{%p if copy %}", layout.BODY)
+    para(doc, "", layout.RULE_COPY)
+    table = borderless(doc, 1, layout.HEADER_COLUMNS)
+    ooxml.row_cant_split(table.rows[0])
+    left, right = table.rows[0].cells
+    agency(left, "copy.issuer.")
+    para(left, "{{ copy.number_line }}", layout.NUMBER)
+    right.paragraphs[0].text = "{{ copy.form }}"
+    right.paragraphs[0].style = doc.styles[layout.COPY_FORM]
+    para(right, "{{ copy.date_line }}", layout.DATE)
+    footer(doc, "copy.signer", "copy.recipients", drafter=False)
+    para(doc, "{%p endif %}", layout.BODY)
+
+
 def slim(doc) -> None:
     """Keep only the styles and parts the template uses: python-docx's blank document carries
     800 KB of built-in styles that every render would parse and write again."""
-    names = {*STYLES, *RULES, layout.TABLE_STYLE, "Normal", "Default Paragraph Font",
-             "Normal Table", "No List"}
+    names = {*STYLES, *RULES, layout.RULE_COPY, layout.TABLE_STYLE, "Normal",
+             "Default Paragraph Font", "Normal Table", "No List"}
     ooxml.prune_styles(doc.styles.element, names)
     ooxml.drop_relationships(doc.part, ("stylesWithEffects", "webSettings", "customXml"))
     ooxml.drop_relationships(doc.part.package, ("thumbnail",))
 
 
 def build(doc_type: DocType) -> None:
+    """The type's template, composed from the parts its registry entry names."""
     doc = Document()
     define_styles(doc)
     page_setup(doc)
     header(doc, doc_type)
     title(doc, doc_type)
     kinh_gui(doc, doc_type)
-    body(doc)
-    footer(doc)
+    if doc_type.opening:
+        OPENINGS[doc_type.opening](doc)
+    if "parties" in doc_type.own:
+        parties(doc)
+    if doc_type.body != "none":
+        body(doc)
+    if doc_type.opening in CLOSINGS:
+        para(doc, CLOSINGS[doc_type.opening], layout.INFO)
+    signatures(doc, doc_type)
+    if "confirmation" in doc_type.own:
+        confirmation(doc)
+    if "attachment" in doc_type.own:
+        attachment(doc, doc_type)
     appendices(doc)
+    copy_block(doc)
     slim(doc)
     ooxml.zoom(doc.settings.element)            # python-docx's default lacks the percent
-    doc.core_properties.title = f"Mẫu {doc_type.mau}: {doc_type.name or 'CÔNG VĂN'}"
+    doc.core_properties.title = f"Mẫu {doc_type.mau}: {doc_type.name or 'CÔNG VĂN'}" \
+        if doc_type.mau else doc_type.name
     doc.core_properties.author = ""
     doc.core_properties.comments = ""           # not python-docx's "generated by" note
     doc.save(OUT / doc_type.template)
