@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from schemas.document import SIGNER_MODES
+from schemas.registry import TYPES
 from service import create_app
 from service.config import Settings
 from service.convert import DocxSource, docx_bytes
@@ -231,9 +232,15 @@ def test_the_page_is_vietnamese_html_with_every_input(client):
 
 def test_type_specific_inputs_say_which_types_use_them(client):
     html = client.get("/").get_data(as_text=True)
-    assert 'data-types="cong_van"' in html                             # đơn vị soạn thảo
-    assert 'data-types="bao_cao cong_van to_trinh"' in html            # Kính gửi
-    assert re.search(r"Chỉ dùng cho:\s+Báo cáo, Công văn, Tờ trình\.", html)
+    # Read from the registry: đơn vị soạn thảo for the types without an abbreviation (công
+    # văn, thư công), Kính gửi for the types that have one.
+    letters = [k for k, t in TYPES.items() if t.abbrev is None]
+    addressed = [k for k, t in TYPES.items() if t.allows_to]
+    assert letters == ["cong_van", "thu_cong"] and "bao_cao" in addressed
+    assert f'data-types="{" ".join(letters)}"' in html
+    assert f'data-types="{" ".join(addressed)}"' in html
+    names = ", ".join(form.TYPE_NAMES[k] for k in addressed)
+    assert re.search(r"Chỉ dùng cho:\s+" + re.escape(names) + r"\.", html)
 
 
 def test_every_quyen_han_of_the_contract_is_offered():
