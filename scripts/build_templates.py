@@ -75,7 +75,7 @@ STYLES: dict[str, tuple] = {
     layout.CONFIRMATION: (13, True, False, CENTER, 0, 60, 0, False),
     layout.COPY_FORM: (14, True, False, CENTER, 0, 0, 0, False),
     layout.ATTACHMENT_START: (2, False, False, LEFT, 0, 0, 0, False),
-    layout.SPACER: (2, False, False, LEFT, 0, 0, 0, False),
+    layout.SPACER: (2, False, False, LEFT, 0, 0, 120, False),
 }
 RULES = (layout.RULE_ISSUER, layout.RULE_MOTTO, layout.RULE_SUBJECT, layout.RULE_APPENDIX,
          layout.RULE_TYPE_NAME)
@@ -176,8 +176,8 @@ def borderless(doc, rows: int, widths: tuple[int, ...], **margins: int):
     table = doc.add_table(rows=rows, cols=len(widths))
     ooxml.table_layout(table, list(widths), layout.TABLE_INDENT)
     ooxml.table_borders(table)
-    ooxml.table_cell_margins(table, left=layout.CELL_MARGIN, right=layout.CELL_MARGIN,
-                             **margins)
+    ooxml.table_cell_margins(table, **{"left": layout.CELL_MARGIN,
+                                       "right": layout.CELL_MARGIN, **margins})
     return table
 
 
@@ -205,6 +205,7 @@ def header(doc, doc_type: DocType) -> None:
     agency(left)
     # A joint document's further issuers, each under its own rule (§3.3).
     para(left, "{%p for other in co_issuers %}", layout.BODY)
+    para(left, "", layout.SPACER)
     para(left, "{%p for line in other.parent_lines %}", layout.BODY)
     para(left, "{{ line }}", layout.PARENT)
     para(left, "{%p endfor %}", layout.BODY)
@@ -362,9 +363,14 @@ def body(doc, blocks: str = "body") -> None:
     para(doc, "{%p endfor %}", layout.BODY)
 
 
-def recipients(cell, lines: str = "recipients", drafter: bool = True) -> None:
-    """Ô 9b (and ô 12): "Nơi nhận:" and its items, in the left cell of a footer."""
-    cell.paragraphs[0].text = f"{{%p if {lines} %}}"
+def recipients(cell, lines: str = "recipients", drafter: bool = True, first: bool = True,
+               ) -> None:
+    """Ô 9b (and ô 12): "Nơi nhận:" and its items, in the left cell of a footer (in its
+    first paragraph, or after what the cell holds)."""
+    if first:
+        cell.paragraphs[0].text = f"{{%p if {lines} %}}"
+    else:
+        para(cell, f"{{%p if {lines} %}}", layout.BODY)
     para(cell, "Nơi nhận:", layout.RECIPIENTS_LABEL)
     loop(cell, "line", lines, layout.RECIPIENT)
     para(cell, "{%p endif %}", layout.BODY)
@@ -380,30 +386,46 @@ def signature(cell, signer: str) -> None:
     para(cell, f"{{{{ {signer}.name }}}}", layout.SIGNER_NAME)
 
 
-def footer(doc, signer: str = "signer", lines: str = "recipients", drafter: bool = True):
+def footer(doc) -> None:
     """Nơi nhận beside one signature, a table row that never splits (§3.10)."""
     table = borderless(doc, 1, layout.FOOTER_COLUMNS, top=layout.FOOTER_TOP)
     ooxml.row_cant_split(table.rows[0])
     left, right = table.rows[0].cells
-    recipients(left, lines, drafter)
-    signature(right, signer)
+    recipients(left)
+    signature(right, "signer")
+
+
+def kept_together(doc, **margins: int):
+    """The one cell of a one-row table that never splits: what it holds (tables too) stays
+    on one page, in Word and LibreOffice alike."""
+    outer = borderless(doc, 1, (sum(layout.FOOTER_COLUMNS),), **margins)
+    ooxml.row_cant_split(outer.rows[0])
+    return outer.rows[0].cells[0]
+
+
+def nested(cell, widths: tuple[int, ...], **margins: int):
+    """A borderless table inside `cell`; the paragraph a cell must end with follows it."""
+    table = cell.add_table(1, len(widths))
+    ooxml.table_layout(table, list(widths))
+    ooxml.table_borders(table)
+    ooxml.table_cell_margins(table, left=layout.CELL_MARGIN, right=layout.CELL_MARGIN,
+                             **margins)
     return table
 
 
 def side_by_side(doc) -> None:
-    """Several signature blocks in rows side by side (a row never splits; the renderer
-    shares the width and levels the names), then the nơi nhận below them (Mẫu 1.9)."""
-    para(doc, "{%p for row in signer_rows %}", layout.BODY)
-    table = borderless(doc, 1, (1, sum(layout.FOOTER_COLUMNS) - 2, 1), top=layout.FOOTER_TOP)
-    ooxml.row_cant_split(table.rows[0])
-    start, block, end = table.rows[0].cells
+    """Several signature blocks in rows side by side (the renderer shares each row's width
+    and levels the names), the nơi nhận below them (Mẫu 1.9): kept together on one page."""
+    cell = kept_together(doc, top=layout.FOOTER_TOP)
+    cell.paragraphs[0].text = "{%p for row in signer_rows %}"
+    inner = sum(layout.FOOTER_COLUMNS) - 2 * layout.CELL_MARGIN
+    start, block, end = nested(cell, (1, inner - 2, 1)).rows[0].cells
     start.paragraphs[0].text = "{%tc for s in row %}"
     signature(block, "s")
     end.paragraphs[0].text = "{%tc endfor %}"
-    para(doc, "", layout.SPACER)
-    para(doc, "{%p endfor %}", layout.BODY)
-    table = borderless(doc, 1, layout.FOOTER_COLUMNS, top=layout.FOOTER_TOP)
-    recipients(table.rows[0].cells[0])
+    cell.paragraphs[-1].style = cell.part.document.styles[layout.SPACER]
+    para(cell, "{%p endfor %}", layout.BODY)
+    recipients(cell, first=False)
 
 
 def signatures(doc, doc_type: DocType) -> None:
@@ -467,18 +489,21 @@ def appendices(doc) -> None:
 
 def copy_block(doc) -> None:
     """Mẫu 3.1: under a rule across the text, the copying agency and the copy's số on the
-    left, SAO Y and its date on the right; then its nơi nhận and signature."""
+    left, SAO Y and its date on the right; then its nơi nhận and signature; kept together."""
     para(doc, "{%p if copy %}", layout.BODY)
     para(doc, "", layout.RULE_COPY)
-    table = borderless(doc, 1, layout.HEADER_COLUMNS)
-    ooxml.row_cant_split(table.rows[0])
-    left, right = table.rows[0].cells
+    cell = kept_together(doc, left=0, right=0)
+    left, right = nested(cell, layout.HEADER_COLUMNS).rows[0].cells
     agency(left, "copy.issuer.")
     para(left, "{{ copy.number_line }}", layout.NUMBER)
     right.paragraphs[0].text = "{{ copy.form }}"
     right.paragraphs[0].style = doc.styles[layout.COPY_FORM]
     para(right, "{{ copy.date_line }}", layout.DATE)
-    footer(doc, "copy.signer", "copy.recipients", drafter=False)
+    cell.paragraphs[-1].style = doc.styles[layout.SPACER]
+    left, right = nested(cell, layout.FOOTER_COLUMNS, top=layout.FOOTER_TOP).rows[0].cells
+    recipients(left, "copy.recipients", drafter=False)
+    signature(right, "copy.signer")
+    cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)   # the cell's first, empty
     para(doc, "{%p endif %}", layout.BODY)
 
 

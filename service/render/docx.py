@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Pt, Twips
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
@@ -128,12 +129,16 @@ class DocxRenderer:
 
     def _finish(self, docx: DocxDocument, document: Document, styles: _Styles) -> None:
         ids = styles.ids
+        rows = _signature_rows(docx, ids[layout.SIGNER_NAME])
+        for row in rows:                     # first: their cells' widths are measured below
+            ooxml.share_width(row)
         rules = {ids[name]: name for name in layout.RULE_SHARE}
         stamps = {ids[layout.STAMP]: False, ids[layout.CIRCULATION]: True}
         balanced = {ids[name] for name in layout.BALANCED}
         self._fit_date_line(docx, styles)     # first: it may move the header's column split
         containers: list[tuple[list[DocxParagraph], int]] = [(docx.paragraphs, _text_width(docx))]
-        for table in docx.tables:
+        for tbl in docx.element.body.iter(qn("w:tbl")):     # nested ones too (copy block)
+            table = DocxTable(tbl, docx._body)
             left, right = ooxml.cell_margins(table)
             containers.extend((cell.paragraphs, cell.width.twips - left - right)
                               for cell in table._cells)
@@ -148,12 +153,15 @@ class DocxRenderer:
                 elif style_id in stamps:
                     self._size_stamp(p, style_id, next(stamp_specs).width_mm, available, styles,
                                      right=stamps[style_id])
-        body = [*document.body, *(p for a in document.appendices for p in a.body)]
+        for row in rows:
+            self._level_names(row, styles)
+        attached = document.attachment.body if document.attachment else ()
+        body = [*document.body, *attached, *(p for a in document.appendices for p in a.body)]
         self._place_tables(docx, [p.table for p in body if p.kind == "table"], styles)
-        appendices = [p for p in docx.element.body.iterchildren(qn("w:p"))
-                      if _style_id(p) == styles.ids[layout.APPENDIX_LABEL]]
-        self._keep_signature_with_body(docx, appendices[0] if appendices else None)
-        self._section_per_appendix(docx, appendices, styles)
+        starts = [p for p in docx.element.body.iterchildren(qn("w:p"))
+                  if _style_id(p) in {ids[layout.APPENDIX_LABEL], ids[layout.ATTACHMENT_START]}]
+        self._keep_signature_with_body(docx, ids[layout.SIGNER_NAME])
+        self._section_per_part(docx, starts, styles)
         props = docx.core_properties
         meta = document.metadata
         props.title = fit_property(meta.title)
@@ -284,30 +292,60 @@ class DocxRenderer:
             slot.addprevious(table)
             slot.getparent().remove(slot)
 
-    def _keep_signature_with_body(self, docx: DocxDocument, appendix: Any) -> None:
-        """Nơi nhận and signature never stand alone on a page (nd30-spec §3.10). Their table is
-        the last one before the first phụ lục (whose own tables come after it)."""
-        table = next(appendix.itersiblings(qn("w:tbl"), preceding=True)) if appendix is not None \
-            else docx.element.body.findall(qn("w:tbl"))[-1]
-        previous = table.getprevious()
+    def _keep_signature_with_body(self, docx: DocxDocument, name_style: str) -> None:
+        """Nơi nhận and signature never stand alone on a page (nd30-spec §3.10): the first
+        table holding a signer's name (one signature, or the first row of several) keeps
+        with the body's last paragraph."""
+        table = next((t for t in docx.element.body.iterchildren(qn("w:tbl"))
+                      if _holds(t, name_style)), None)
+        previous = table.getprevious() if table is not None else None
         if previous is not None and previous.tag.endswith("}p"):
             ooxml.keep_with_next(DocxParagraph(previous, docx._body))
 
-    def _section_per_appendix(self, docx: DocxDocument, labels: list[Any],
-                              styles: _Styles) -> None:
-        """Each phụ lục starts a section: a new page, numbered from 1 (nd30-spec §1, §4), with
-        the page-number header of the text but not its ô 13 footer."""
-        if not labels:
+    def _level_names(self, row: Any, styles: _Styles) -> None:
+        """Side-by-side blocks (biên bản, hợp đồng, a joint document's issuers) print their
+        names level: a block with fewer title lines gets empty ones, after each title line
+        too long for its narrow cell is broken evenly, so every line count is known."""
+        title_id = styles.ids[layout.SIGNER_TITLE]
+        left, right = ooxml.cell_margins(DocxTable(row, None))
+        counts: list[tuple[list[DocxParagraph], int]] = []
+        for tc in row.iter(qn("w:tc")):
+            cell = _Cell(tc, None)
+            available = cell.width.twips - left - right
+            titles = [p for p in cell.paragraphs if _style_id(p._p) == title_id]
+            lines = 0
+            for p in titles:
+                self._balance(p, title_id, available, styles)
+                width = self._text_width(p, title_id, styles)
+                lines += p.text.count("\n") + 1 if width <= available else -(-width // available)
+            counts.append((titles, lines))
+        most = max(lines for _, lines in counts)
+        for titles, lines in counts:
+            if titles:
+                for _ in range(most - lines):
+                    titles[-1]._p.addnext(copy.deepcopy(titles[-1]._p))
+                    for run in DocxParagraph(titles[-1]._p.getnext(), None).runs:
+                        run.text = ""
+
+    def _section_per_part(self, docx: DocxDocument, starts: list[Any],
+                          styles: _Styles) -> None:
+        """The attached text (Mẫu 1.3) and each phụ lục start a section: a new page, numbered
+        from 1 (nd30-spec §1, §4), with the page-number header of the text but not its ô 13
+        footer. The attached text's start is an empty marker, dropped once it has done this."""
+        if not starts:
             return
         last = docx.element.body.find(qn("w:sectPr"))       # the last section's properties
         text = copy.deepcopy(last)                          # the text keeps its own
         ooxml.restart_page_numbers(last)
         ooxml.drop_first_page_footer(last)
         slot = styles.ids[layout.TABLE_SLOT]                # a 2 pt paragraph carries a break
-        for n, label in enumerate(labels):
-            ooxml.section_break_before(label, text if n == 0 else last, slot)
+        marker = styles.ids[layout.ATTACHMENT_START]
+        for n, start in enumerate(starts):
+            ooxml.section_break_before(start, text if n == 0 else last, slot)
+            if _style_id(start) == marker:
+                start.getparent().remove(start)
         # A section without a first-page footer of its own would show the text's (ô 13): give
-        # each phụ lục an empty one.
+        # each one an empty one.
         for section in docx.sections[1:]:
             footer = section.first_page_footer
             footer.is_linked_to_previous = False
@@ -350,6 +388,22 @@ def _font_of(style: ParagraphStyle) -> tuple[float, bool, bool]:
 
 _P_STYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 _VAL = qn("w:val")
+
+
+def _holds(tbl: Any, style_id: str) -> bool:
+    """Whether a w:tbl has a paragraph in the style."""
+    return any(_style_id(p) == style_id for p in tbl.iter(qn("w:p")))
+
+
+def _signature_rows(docx: DocxDocument, name_style: str) -> list[Any]:
+    """The tables of side-by-side signature blocks (nested in the cell that keeps them
+    together): every cell holds a signer's name itself."""
+    def own_name(tc: Any) -> bool:
+        return any(_style_id(p) == name_style for p in tc.iterchildren(qn("w:p")))
+
+    return [tbl for tbl in docx.element.body.iter(qn("w:tbl"))
+            if all(own_name(tc) for tr in tbl.iterchildren(qn("w:tr"))
+                   for tc in tr.iterchildren(qn("w:tc")))]
 
 
 def _style_id(p: Any) -> str | None:

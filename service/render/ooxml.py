@@ -137,6 +137,17 @@ def set_column_widths(table: Table, widths: list[int]) -> None:
     _child(table._tbl.tblPr, "w:tblW").set(qn("w:w"), str(sum(widths)))
 
 
+def share_width(tbl) -> None:
+    """Share a one-row table's width evenly among its cells (a column loop made them), its
+    left indent kept."""
+    table = Table(tbl, None)
+    total = sum(col.w.twips for col in tbl.tblGrid.gridCol_lst)
+    ind = tbl.tblPr.find(qn("w:tblInd"))
+    indent = int(ind.get(qn("w:w"))) if ind is not None else 0
+    count = len(tbl.tr_lst[0].tc_lst)
+    table_layout(table, [total // count] * count, indent)
+
+
 def table_borders(table: Table, val: str = "nil") -> None:
     """All borders of a table: "nil" for the header and signature tables, "single" for data."""
     borders = _child(table._tbl.tblPr, "w:tblBorders")
