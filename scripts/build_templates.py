@@ -190,6 +190,20 @@ def agency(cell, owner: str = "") -> None:
     para(cell, "", layout.RULE_ISSUER)
 
 
+def issuers(cell) -> None:
+    """Ô 2 of the document: its issuer, and a joint document's others each under its own
+    rule (§3.3)."""
+    agency(cell)
+    para(cell, "{%p for other in co_issuers %}", layout.BODY)
+    para(cell, "", layout.SPACER)
+    para(cell, "{%p for line in other.parent_lines %}", layout.BODY)
+    para(cell, "{{ line }}", layout.PARENT)
+    para(cell, "{%p endfor %}", layout.BODY)
+    loop(cell, "line", "other.issuer_lines", layout.ISSUER)
+    para(cell, "", layout.RULE_ISSUER)
+    para(cell, "{%p endfor %}", layout.BODY)
+
+
 def national(cell) -> None:
     """Ô 1: Quốc hiệu, Tiêu ngữ and the rule the width of the Tiêu ngữ (§3.2)."""
     cell.paragraphs[0].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -202,16 +216,7 @@ def header(doc, doc_type: DocType) -> None:
     loop(doc, "stamp", "stamps_top", layout.CIRCULATION, "{{ stamp.text }}")
     table = borderless(doc, 2, layout.HEADER_COLUMNS)
     left, right = table.rows[0].cells
-    agency(left)
-    # A joint document's further issuers, each under its own rule (§3.3).
-    para(left, "{%p for other in co_issuers %}", layout.BODY)
-    para(left, "", layout.SPACER)
-    para(left, "{%p for line in other.parent_lines %}", layout.BODY)
-    para(left, "{{ line }}", layout.PARENT)
-    para(left, "{%p endfor %}", layout.BODY)
-    loop(left, "line", "other.issuer_lines", layout.ISSUER)
-    para(left, "", layout.RULE_ISSUER)
-    para(left, "{%p endfor %}", layout.BODY)
+    issuers(left)
     national(right)
     left, right = table.rows[1].cells
     left.paragraphs[0].text = "{{ number_line }}"
@@ -457,15 +462,14 @@ def confirmation(doc) -> None:
     para(doc, "{%p endif %}", layout.BODY)
 
 
-def attachment(doc, doc_type: DocType) -> None:
+def attachment(doc) -> None:
     """Mẫu 1.3: the attached text on pages of its own (the renderer starts its section):
     ô 1 and ô 2 only, its tên loại and trích yếu, "(Kèm theo …)" and the rule, the body in
     chương and điều, no signature."""
     para(doc, "{%p if attachment %}", layout.BODY)
     para(doc, "", layout.ATTACHMENT_START)
-    table = borderless(doc, 1, layout.HEADER_COLUMNS)
-    left, right = table.rows[0].cells
-    agency(left)
+    left, right = borderless(doc, 1, layout.HEADER_COLUMNS).rows[0].cells
+    issuers(left)
     national(right)
     para(doc, "{{ attachment.type_name }}", layout.TYPE_NAME)
     para(doc, "{{ attachment.subject }}", layout.SUBJECT)
@@ -537,7 +541,7 @@ def build(doc_type: DocType) -> None:
     if "confirmation" in doc_type.own:
         confirmation(doc)
     if "attachment" in doc_type.own:
-        attachment(doc, doc_type)
+        attachment(doc)
     appendices(doc)
     copy_block(doc)
     slim(doc)
