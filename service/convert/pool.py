@@ -7,7 +7,7 @@ from collections import Counter
 from service.config import Settings
 from service.convert import DocxSource, PdfOptions, docx_bytes
 from service.convert.metadata import CoreProperties, core_properties, stamp_created
-from service.convert.soffice import SofficeProcess, soffice_binary
+from service.convert.soffice import SofficeProcess, remove_stale_run_dirs, soffice_binary
 from service.convert.supervisor import Supervisor
 from service.cores import available_cores
 
@@ -30,6 +30,7 @@ class SofficePool:
                               label=label, pin_cpu=self.pin_cpus)
 
     def start(self) -> SofficePool:
+        remove_stale_run_dirs()             # what processes killed outright left behind
         self.supervisor.start()
         return self
 

@@ -24,8 +24,10 @@ import time
 from pathlib import Path
 from typing import IO
 
+from service import procfs
 from service.convert import PdfOptions, affinity
 from service.convert.bridge import BridgeLost, UnoBridge
+from service.convert.spawner import dying_with_us, on_spawner
 from service.convert.supervisor import WorkerLost
 from service.errors import ConversionError, ConverterUnavailable
 
@@ -34,6 +36,8 @@ log = logging.getLogger("vanban.convert")
 HOST = "127.0.0.1"
 RESTART_EXIT_CODE = 81        # EXITHELPER_NORMAL_RESTART: "first start done, start me again"
 STOP_GRACE = 5.0              # seconds soffice gets to exit after terminate() before SIGKILL
+RUN_DIR_PREFIX = "vanban-soffice-"
+OWNER = "owner"               # in a run dir: "<pid of the Python process> <pid of soffice>"
 
 
 def soffice_binary(command: str) -> str:
@@ -98,7 +102,7 @@ class SofficeProcess:
             raise ConverterUnavailable(
                 detail=f"{self.fonts_conf} is missing: without it LibreOffice would pick system "
                        "fonts without Vietnamese glyphs")
-        self.run_dir = Path(tempfile.mkdtemp(prefix="vanban-soffice-"))
+        self.run_dir = Path(tempfile.mkdtemp(prefix=RUN_DIR_PREFIX))
         started = time.monotonic()
         deadline = started + self.start_timeout
         # The probe loop checks the deadline between attempts, but one UNO call into an office
@@ -142,12 +146,18 @@ class SofficeProcess:
         if self._log_file is None:
             # A file, not a pipe: nobody reads soffice's chatter, and a full pipe would block it.
             self._log_file = open(self.run_dir / "soffice.log", "ab")  # noqa: SIM115
+        log_file = self._log_file
+
+        def popen() -> subprocess.Popen[bytes]:
+            with self.on_core():                # soffice and every thread it starts
+                return subprocess.Popen(
+                    dying_with_us(command), env=env, stdin=subprocess.DEVNULL,
+                    stdout=log_file, stderr=subprocess.STDOUT, close_fds=True)
+
         with affinity.machine_lock(self.binary) if self.pin_cpu else contextlib.nullcontext():
             self.cpu = affinity.free_cpu() if self.pin_cpu else None
-            with self.on_core():                # soffice and every thread it starts
-                self._process = subprocess.Popen(
-                    command, env=env, stdin=subprocess.DEVNULL, stdout=self._log_file,
-                    stderr=subprocess.STDOUT, close_fds=True)
+            self._process = on_spawner(popen)
+        (self.run_dir / OWNER).write_text(f"{os.getpid()} {self._process.pid}\n")
 
     def _await_ready(self, port: int, deadline: float) -> bool:
         """Probe until soffice accepts a UNO connection: True when ready, False on exit 81."""
@@ -295,3 +305,30 @@ def remove_ipc_socket(profile_url: str) -> None:
         with contextlib.suppress(OSError):
             if stat.S_ISSOCK(path.lstat().st_mode):
                 path.unlink()
+
+
+def remove_stale_run_dirs(root: Path | None = None, min_age: float = 120.0) -> list[Path]:
+    """Remove the run dirs (profile, temp files, log) and single-instance sockets that soffice
+    processes of this user left in `root` (the temp folder) when they and the process that
+    started them are gone; returns them. A dir with no owner file is left until it is
+    `min_age` seconds old: its soffice may be starting right now."""
+    root = Path(root or tempfile.gettempdir())
+    removed = []
+    for run_dir in root.glob(RUN_DIR_PREFIX + "*"):
+        try:
+            if not run_dir.is_dir() or run_dir.stat().st_uid != os.getuid():
+                continue
+            owner = (run_dir / OWNER).read_text().split() if (run_dir / OWNER).exists() else []
+            age = time.time() - run_dir.stat().st_mtime
+        except (OSError, ValueError):
+            continue
+        if any(procfs.alive(int(pid)) for pid in owner if pid.isdigit()) \
+                or (not owner and age < min_age):
+            continue
+        remove_ipc_socket((run_dir / "profile").as_uri())
+        shutil.rmtree(run_dir, ignore_errors=True)
+        removed.append(run_dir)
+    if removed:
+        log.info("removed %d soffice profile(s) left by processes that are gone", len(removed))
+    return removed
+
