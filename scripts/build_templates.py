@@ -421,10 +421,11 @@ def nested(cell, widths: tuple[int, ...], **margins: int):
 def side_by_side(doc) -> None:
     """Several signature blocks in rows side by side (the renderer shares each row's width
     and levels the names), the nơi nhận below them (Mẫu 1.9): kept together on one page."""
-    cell = kept_together(doc, top=layout.FOOTER_TOP)
+    cell = kept_together(doc)
     cell.paragraphs[0].text = "{%p for row in signer_rows %}"
     inner = sum(layout.FOOTER_COLUMNS) - 2 * layout.CELL_MARGIN
-    start, block, end = nested(cell, (1, inner - 2, 1)).rows[0].cells
+    row = nested(cell, (1, inner - 2, 1), top=layout.FOOTER_TOP).rows[0]
+    start, block, end = row.cells
     start.paragraphs[0].text = "{%tc for s in row %}"
     signature(block, "s")
     end.paragraphs[0].text = "{%tc endfor %}"
