@@ -15,7 +15,7 @@ import docx
 import pytest
 
 from tests.conftest import EXAMPLES, ROOT, example
-from tests.layout.conftest import variants
+from tests.layout.conftest import type_variants, variants
 from tests.ooxml import assert_valid, require_schemas
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.docx"))
@@ -63,6 +63,7 @@ def everything() -> dict[str, dict]:
 def cases() -> dict[str, dict]:
     out = {path.stem: example(path.stem) for path in sorted(EXAMPLES.glob("*.json"))}
     out.update(variants())
+    out.update(type_variants())
     out.update(everything())
     return out
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from schemas.registry import TYPES
 
-DEFAULT_ENACTMENT = "QUYẾT ĐỊNH:"
 _SIGNER_MODE = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s*(.+)$")
 _ARCHIVE = re.compile(r"^Lưu\s*:\s*(.+?)\s*[.;]?$")
 # "<n>/<ABBR>-<CODE>" or, for công văn, "<n>/<CODE>-<UNIT>": the ký hiệu the service computes.
@@ -93,10 +92,18 @@ def drafter(rest: list[str]) -> dict[str, Any] | None:
     return None
 
 
+# An authority_prefix that is a whole line ("KT. BỘ TRƯỞNG"), not a summary ("TM.+KT.").
+_PREFIX_LINE = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s+[^\W\d_]")
+
+
 def signer(fields: dict[str, Any]) -> dict[str, Any]:
-    """collective_line and title_lines → on_behalf [{mode, of}] + title; name as is."""
+    """collective_line, authority_prefix (when a whole line) and title_lines → on_behalf
+    [{mode, of}] + title; name as is."""
     src = fields["signer"]
     lines = [src["collective_line"]] if src.get("collective_line") else []
+    prefix = (src.get("authority_prefix") or "").strip()
+    if _PREFIX_LINE.match(prefix) and prefix not in (src.get("title_lines") or []):
+        lines.append(prefix)
     lines += src.get("title_lines") or []
     on_behalf: list[dict[str, str]] = []
     title: list[str] = []
@@ -112,12 +119,17 @@ def signer(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def default_enactment(fields: dict[str, Any]) -> str | None:
+    """The type's own enactment line: "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:" (nd30-spec §3.7)."""
+    return TYPES[fields["document_type"]].enactment
+
+
 def body_lines(fields: dict[str, Any]) -> list[str]:
     """The body as a clerk would paste it: enacting sentence (when not the default line),
     intro, each section's heading and paragraphs, closing."""
     lines: list[str] = []
     enacting = fields.get("enacting_lines") or []
-    lines += [s for s in enacting if s.strip() != DEFAULT_ENACTMENT]
+    lines += [s for s in enacting if s.strip() != default_enactment(fields)]
     lines += fields.get("body_intro") or []
     for section in fields.get("body_sections") or []:
         lines.append(section["heading"])
@@ -127,12 +139,13 @@ def body_lines(fields: dict[str, Any]) -> list[str]:
 
 
 def enactment(fields: dict[str, Any]) -> dict[str, Any]:
-    """Decisions: the default "QUYẾT ĐỊNH:" line, or none when the document enacts by a
-    sentence (QPPL form of 2025), which then opens the body."""
-    if fields["document_type"] != "quyet_dinh":
+    """Decisions and resolutions: the type's default line, or none when the document enacts
+    by a sentence (QPPL form of 2025), which then opens the body."""
+    default = default_enactment(fields)
+    if default is None:
         return {}
     enacting = [s.strip() for s in fields.get("enacting_lines") or []]
-    if DEFAULT_ENACTMENT in enacting:
+    if default in enacting:
         return {}
     return {"enactment": None}
 
@@ -162,7 +175,12 @@ def build_payload(fields: dict[str, Any]) -> dict[str, Any]:
         payload["to"] = list(fields["kinh_gui"])
     if fields.get("issuing_authority_line"):
         payload["authority"] = fields["issuing_authority_line"]
-    bases = [*(fields.get("legal_bases") or []), *(fields.get("proposal_basis") or [])]
+    # A căn cứ ending with "," leads into the enactment line ("Căn cứ ý kiến biểu quyết của
+    # …,"), so it comes after the proposal (45), which the extraction lists apart.
+    legal = fields.get("legal_bases") or []
+    leading = [b for b in legal if b.rstrip().endswith(",")]
+    bases = [*(b for b in legal if b not in leading), *(fields.get("proposal_basis") or []),
+             *leading]
     if bases:
         payload["bases"] = bases
     if archive:
@@ -170,4 +188,39 @@ def build_payload(fields: dict[str, Any]) -> dict[str, Any]:
     mark = drafter(rest)
     if mark:
         payload["drafter"] = mark
+    return payload
+
+
+# --- corpus/types: the fields of the further types ------------------------------------------
+
+_ATTACHABLE = {t.name: key for key, t in TYPES.items() if t.attachable}
+
+
+def attached_body(sections: list[dict[str, Any]]) -> str:
+    """An attached quy chế's chương and điều as a clerk would paste them."""
+    lines: list[str] = []
+    for chapter in sections:
+        lines += [chapter["label"], chapter["heading"]]
+        for article in chapter.get("articles") or []:
+            lines.append(article["heading"])
+            lines += article.get("paragraphs") or []
+    return "\n".join(lines)
+
+
+def build_types_payload(fields: dict[str, Any]) -> dict[str, Any]:
+    """The v1 payload for a document of corpus/types: as build_payload, plus the công điện's
+    sender and addressees and the text a quyết định issues (Mẫu 1.3)."""
+    attached = fields.get("attached")
+    if attached:
+        fields = {**fields, "document_type": "quyet_dinh"}
+    payload = build_payload(fields)
+    if fields.get("sender_line"):
+        payload["sender"] = re.sub(r"\s+điện:\s*$", "", fields["sender_line"].strip())
+    if fields.get("addressees"):
+        payload["to"] = [_strip_end(_DASH.sub("", line.strip())) for line in fields["addressees"]]
+    if attached:
+        payload["attachment"] = {"type": _ATTACHABLE[attached["title"]],
+                                 "subject": attached["trich_yeu"],
+                                 "reference": attached["reference_line"],
+                                 "body": attached_body(attached["body_sections"])}
     return payload

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,9 +89,9 @@ def _blocks(lines: list[str]) -> list[list[str]]:
     return [b for b in out if b]
 
 
-def read_original(stem: str) -> Original:
+def read_original(stem: str, folder: Path = CORPUS) -> Original:
     """Split `<stem>.txt` into header, body, nơi nhận and signature (README layout)."""
-    text = (CORPUS / f"{stem}.txt").read_text(encoding="utf-8")
+    text = (folder / f"{stem}.txt").read_text(encoding="utf-8")
     text = text.split("\n---\nNOTES", 1)[0]
     lines = [ln for ln in text.split("\n")
              if not ln.startswith(("SOURCE:", "TYPE:"))]
@@ -289,23 +288,6 @@ def test_recipients_and_signature(case: Case) -> None:
 
 
 PDF_STEMS = ["02_quyet_dinh_hanoi_giathoc", "10_cong_van_cucthue_tncn"]
-
-
-@pytest.fixture(scope="module")
-def pdf_client() -> Iterator[Any]:
-    """A client whose app converts to PDF; one converter for the module, closed after."""
-    convert = pytest.importorskip("service.convert", reason="service.convert not there yet")
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) not installed")
-    from service import create_app
-    from service.config import Settings
-
-    settings = Settings.from_env(pdf_enabled=True)
-    converter = convert.create_converter(settings)
-    try:
-        yield create_app(settings, converter=converter).test_client()
-    finally:
-        converter.close()
 
 
 @pytest.mark.soffice

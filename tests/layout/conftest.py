@@ -196,3 +196,76 @@ def rendered(pdf_app: Flask) -> dict[str, Rendered]:
         assert response.mimetype == "application/pdf"
         out[name] = Rendered(response.data)
     return out
+
+
+QUY_CHE_ARTICLE = ("Thành viên Tổ công nghệ số cộng đồng thực hiện nhiệm vụ theo sự phân công "
+                   "của Tổ trưởng, bảo đảm hỗ trợ người dân kịp thời, đúng quy định và giữ bí "
+                   "mật thông tin cá nhân của người được hỗ trợ.")
+
+
+def type_variants() -> dict[str, dict]:
+    """The further types' examples, and the variants their Mẫu's rules need."""
+    from schemas.registry import TYPES
+
+    cases = {name: example(name) for name in TYPES if name not in BASE_TYPES}
+    # Mẫu 1.3: a decision issuing a quy chế of two pages, then a phụ lục; ô 13 on page 1.
+    decision = example("quyet_dinh")
+    decision.update(subject="Ban hành Quy chế hoạt động của Tổ công nghệ số cộng đồng",
+                    contact=CONTACT)
+    decision["body"] = [
+        {"article": "Ban hành kèm theo Quyết định này Quy chế hoạt động của Tổ công nghệ số "
+                    "cộng đồng xã Tân Phú."},
+        {"article": "Quyết định này có hiệu lực kể từ ngày ký."}]
+    decision["attachment"] = {"type": "quy_che", "subject": "Hoạt động của Tổ công nghệ số "
+                                                            "cộng đồng xã Tân Phú", "body": [
+        {"part": title, "children": [{"article": f"Nhiệm vụ {n + 1}", "children": [
+            {"text": QUY_CHE_ARTICLE}]} for n in range(count)]}
+        for title, count in (("Quy định chung", 4), ("Nhiệm vụ, quyền hạn", 6),
+                             ("Tổ chức thực hiện", 3))]}
+    decision["appendices"] = [{"title": "Danh sách thành viên", "body": "1. Nguyễn Văn A"}]
+    cases["quyet_dinh_quy_che"] = decision
+    # A biên bản long enough that its two blocks and nơi nhận fall past page 1: together.
+    long_minutes = example("bien_ban")
+    long_minutes["body"] = "\n".join([OVERFLOW_PARAGRAPH] * 8)
+    cases["bien_ban_overflow"] = long_minutes
+    dated = example("bien_ban")
+    dated.update(place="Tân Phú", date="2026-01-15")
+    cases["bien_ban_dated"] = dated
+    # Four parties: two rows of two; three: one row of three.
+    four = example("hop_dong")
+    four["signers"] = [{"heading": f"Đại diện bên {s}", "name": f"Người ký bên {s}",
+                        "title": "Giám đốc"} for s in "ABCD"]
+    cases["hop_dong_four"] = four
+    three = example("ban_ghi_nho")
+    three["signers"].append({"heading": "Đại diện bên C", "name": "Hồ Thị Cúc",
+                             "title": "Chủ nhiệm Hợp tác xã",
+                             "on_behalf": [{"mode": "TM", "of": "Ban Quản trị"}]})
+    cases["ban_ghi_nho_three"] = three
+    # A joint document whose names the service breaks itself, however long.
+    joint = example("quy_che")
+    joint["issuers"] = [
+        {"name": "Ủy ban nhân dân xã Tân Phú", "code": "UBND"},
+        {"name": "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam xã Tân Phú",
+         "code": "UBMTTQ"}]
+    cases["quy_che_long_names"] = joint
+    invitation = example("giay_moi")
+    del invitation["body"]
+    invitation["invitees"] = ["Ông Trần Văn Minh, Trưởng ấp Bình An",
+                              "Bà Nguyễn Thị Lan, Trưởng ấp Tân Lập"]
+    cases["giay_moi_list"] = invitation
+    return cases
+
+
+BASE_TYPES = ("ke_hoach", "bao_cao", "quyet_dinh", "cong_van", "to_trinh", "thong_bao")
+
+
+@pytest.fixture(scope="session")
+def rendered_types(pdf_app: Flask) -> dict[str, Rendered]:
+    """The further types' cases, rendered once per session through the PDF endpoint."""
+    client = pdf_app.test_client()
+    out = {}
+    for name, payload in type_variants().items():
+        response = client.post("/v1/documents?format=pdf", json=payload)
+        assert response.status_code == 200, (name, response.data[:300])
+        out[name] = Rendered(response.data)
+    return out
