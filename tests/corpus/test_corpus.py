@@ -218,6 +218,16 @@ def first_missing(words: list[Word], printed: list[str]) -> int | None:
     return None
 
 
+def missing_word(words: list[Word], printed: list[str]) -> str | None:
+    """Which word of the original is not printed in order, and where it stood; None if all."""
+    missing = first_missing(words, printed)
+    if missing is None:
+        return None
+    before = " ".join(w.text for w in words[max(0, missing - 8):missing])
+    return (f"word {missing + 1}/{len(words)} {words[missing].text!r} missing after {before!r}"
+            f"\n  in original line: {words[missing].line[:200]!r}")
+
+
 # --- fixtures and tests ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -256,14 +266,10 @@ def case(client: Any, request: pytest.FixtureRequest) -> Case:
 @pytest.mark.parametrize("case", stems("words"), indirect=True)
 def test_every_word_in_order(case: Case) -> None:
     """(1) The original's words, tên loại to the last body line, appear in order."""
-    words = original_words(case.original, case.fields)
-    printed = words_of(" ".join(case.rendered.text))
-    missing = first_missing(words, printed)
-    if missing is not None:
-        word = words[missing]
-        before = " ".join(w.text for w in words[max(0, missing - 8):missing])
-        pytest.fail(f"word {missing + 1}/{len(words)} {word.text!r} missing after "
-                    f"{before!r}\n  in original line: {word.line[:200]!r}")
+    problem = missing_word(original_words(case.original, case.fields),
+                           words_of(" ".join(case.rendered.text)))
+    if problem is not None:
+        pytest.fail(problem)
 
 
 @pytest.mark.parametrize("case", stems("header"), indirect=True)

@@ -25,7 +25,7 @@ from tests.corpus.test_corpus import (
     Word,
     _blocks,
     _table_paragraphs,
-    first_missing,
+    missing_word,
     norm,
     original_words,
     read_original,
@@ -106,15 +106,6 @@ def case(client: Any, request: pytest.FixtureRequest) -> Case:
         _CACHE[stem] = Case(fields, payload, original, attached_lines(stem),
                             read_docx(response.data), response.data)
     return _CACHE[stem]
-
-
-def missing_word(words: list[Word], printed: list[str]) -> str | None:
-    missing = first_missing(words, printed)
-    if missing is None:
-        return None
-    before = " ".join(w.text for w in words[max(0, missing - 8):missing])
-    return (f"word {missing + 1}/{len(words)} {words[missing].text!r} missing after {before!r}"
-            f"\n  in original line: {words[missing].line[:200]!r}")
 
 
 @pytest.mark.parametrize("case", STEMS, indirect=True)
