@@ -266,7 +266,10 @@ def flatten(blocks: list[dict], scheme: str, depth: int = 1, bullet_level: int =
         elif kind == "article":
             articles[0] += 1
             text = block["article"]
-            out.append(Paragraph("article_title" if is_article_title(text) else "article",
+            # A line with nothing under it is the article's whole provision, not its title,
+            # even where its final full stop was left to the "./." (nd30-spec §3.7).
+            titled = is_article_title(text) and bool(block["children"])
+            out.append(Paragraph("article_title" if titled else "article",
                                  given or nd30.label("article", articles[0]), text, depth))
             out.extend(flatten(block["children"], scheme, depth + 1, bullet_level))
         elif kind == "text":

@@ -124,14 +124,17 @@ def test_metadata():
 def test_chapters_take_default_labels_and_articles_number_through_them():
     payload = example("quyet_dinh")
     payload["body"] = [
-        {"part": "Quy định chung", "children": [{"article": "Phạm vi"}, {"article": "Đối tượng"}]},
+        {"part": "Quy định chung", "children": [
+            {"article": "Phạm vi", "children": [{"text": "Xã Tân Phú."}]},
+            {"article": "Đối tượng"}]},
         {"part": "Điều khoản thi hành", "children": [{"article": "Hiệu lực"}]},
     ]
     body = model(payload).body
+    # An article with nothing under it is a provision, however short: printed upright.
     assert [(p.kind, p.label, p.text) for p in body] == [
         ("part", "Chương I", "QUY ĐỊNH CHUNG"), ("article_title", "Điều 1.", "Phạm vi"),
-        ("article_title", "Điều 2.", "Đối tượng"), ("part", "Chương II", "ĐIỀU KHOẢN THI HÀNH"),
-        ("article_title", "Điều 3.", "Hiệu lực./.")]
+        ("text", "", "Xã Tân Phú."), ("article", "Điều 2.", "Đối tượng"),
+        ("part", "Chương II", "ĐIỀU KHOẢN THI HÀNH"), ("article", "Điều 3.", "Hiệu lực./.")]
 
 
 def test_parts_of_a_plan_restart_their_sections_and_keep_given_labels():
@@ -183,6 +186,20 @@ def test_article_text_is_a_title_only_when_the_line_is_one(line, kind):
     doc = model(payload)
     assert doc.body[0].kind == kind
     assert [p.kind for p in doc.body[1:3]] == ["bullet", "bullet"]
+
+
+@pytest.mark.parametrize("last", [
+    "Điều 3. Nghị quyết này đã được Hội đồng nhân dân xã khóa I thông qua ngày 20 tháng 3 "
+    "năm 2026 và có hiệu lực kể từ ngày ký",
+    "Điều 3. Quyết định này có hiệu lực kể từ ngày ký",
+], ids=["long", "short"])
+def test_an_article_with_nothing_under_it_is_a_provision(last):
+    """Its full stop left to the "./." the service adds, it is still no title."""
+    payload = example("quyet_dinh")
+    payload["body"] = f"Điều 1. Phạm vi điều chỉnh\nQuy định chung.\nĐiều 2. Thi hành.\n{last}"
+    doc = model(payload)
+    assert [p.kind for p in doc.body] == ["article_title", "text", "article", "article"]
+    assert doc.body[-1].text.endswith("ngày ký./.")
 
 
 def test_a_long_subject_is_kept_whole_in_the_model():
