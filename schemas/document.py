@@ -283,6 +283,15 @@ class WholeNumber(fields.Integer):
                          error_messages={"invalid": message}, **kwargs)
 
 
+class NumberOrAuto(Number):
+    """Số văn bản, or "auto": the next number of the register (Điều 15)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class MetadataSchema(StrictSchema):
     """Phụ lục VI fields the printed document does not show (nd30-spec §8): the hồ sơ it is
     filed in, a note, a deadline. The rest of the metadata comes from the document itself."""
@@ -408,8 +417,13 @@ class DocumentSchema(BodyDepth):
     issuers = List(Nested(IssuerSchema), load_default=list, validate=length(MAX_ISSUERS, 2),
                    metadata={"description": "Văn bản liên tịch: các cơ quan ban hành, thay "
                                             "cho issuer; ký hiệu nối các mã (QC-UBND-UBMTTQ)"})
-    number = Number(load_default=None, allow_none=True,
-                    metadata={"description": "Số; bỏ trống để văn thư ghi tay"})
+    number = NumberOrAuto(load_default=None, allow_none=True, metadata={
+        "description": 'Số; bỏ trống để văn thư ghi tay; "auto": số tiếp theo của sổ đăng ký',
+        "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": "^[0-9]+$"},
+                  {"type": "string", "enum": ["auto"]}]})
+    register = fields.Boolean(load_default=False, truthy={True}, falsy={False}, error_messages={
+        "invalid": "Phải là true hoặc false."}, metadata={
+        "description": "Vào sổ đăng ký văn bản đi (luôn vào khi number là auto)"})
     symbol = Text(load_default=None, allow_none=True, max_length=60,
                   metadata={"description": "Ghi đè cả số và ký hiệu, ví dụ 63/2025/QĐ-UBND"})
     unit_code = Code(load_default=None, allow_none=True,
@@ -498,6 +512,9 @@ class DocumentSchema(BodyDepth):
                 if joint else "Loại văn bản này có một người ký: dùng signer.")
         if doc_type.signature == "several" and 0 < len(signers) < 2:
             errors.setdefault("signers", []).append("Cần ít nhất hai khối chữ ký.")
+        if data.get("number") == "auto" and data.get("symbol"):
+            errors.setdefault("number", []).append(
+                '"auto" không dùng cùng symbol (symbol ghi đè cả số).')
         if errors:
             raise ValidationError(errors)
 

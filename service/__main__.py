@@ -7,6 +7,9 @@ DIR/.vanban/: running the same command again skips the documents already made, a
 input was edited only the changed documents are made again. The documents are then copied to
 DIR under their số ký hiệu (or the --name-column), with merged.pdf when asked.
 
+`python -m service register export --year 2026 --format csv|xlsx` writes the year's sổ đăng ký
+văn bản đi (service/register/export.py).
+
 Exit status: 0 every document made; 1 some failed (listed); 2 the batch could not start;
 130 interrupted (run the command again to go on).
 """
@@ -22,7 +25,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return hash_key_command(argv[1:])
     if argv[:1] == ["db"]:
         return db_command(argv[1:], sys.stdout)
+    if argv[:1] == ["register"]:
+        return register_command(argv[1:], sys.stdout.buffer, sys.stderr)
     parser = argparse.ArgumentParser(prog="vanban", description=(
         "Văn bản hành chính theo NĐ30 từ JSON. Lệnh batch: tạo nhiều văn bản một lần."))
     commands = parser.add_subparsers(dest="command", required=True)
@@ -56,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Chạy lại cùng lệnh thì bỏ qua các văn bản đã tạo."))
     commands.add_parser("hash-key", help="tạo khóa API mới và in dòng cấu hình mã băm của nó")
     commands.add_parser("db", help="cơ sở dữ liệu: db upgrade (nâng cấp), db revision -m …")
+    commands.add_parser("register", help="sổ đăng ký văn bản đi: register export --year …")
     batch.add_argument("input", type=Path, metavar="INPUT")
     batch.add_argument("--out", type=Path, required=True, metavar="DIR",
                        help="thư mục kết quả (tạo nếu chưa có)")
@@ -71,6 +77,41 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="số luồng; mặc định bằng số tiến trình LibreOffice")
     args = parser.parse_args(argv)
     return run_batch(args, sys.stdout, sys.stderr)
+
+
+def register_command(argv: Sequence[str], out: BinaryIO, err: TextIO) -> int:
+    """`register export --year 2026 --format csv|xlsx [--issuer UBND] [--out FILE]`: the year's
+    sổ đăng ký văn bản đi as a spreadsheet (to FILE, or CSV to standard output)."""
+    parser = argparse.ArgumentParser(prog="vanban register", description=(
+        "Sổ đăng ký văn bản đi (VANBAN_DATABASE_URL): xuất sổ của một năm ra CSV hoặc XLSX."))
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="xuất sổ của một năm")
+    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--issuer", help="chỉ một cơ quan ban hành (mã, ví dụ UBND)")
+    export.add_argument("--out", type=Path, metavar="FILE",
+                        help="tệp kết quả; mặc định so-dang-ky-<năm>.<định dạng>, CSV có thể "
+                             "ra màn hình với --out -")
+    args = parser.parse_args(argv)
+    from service.register import Register
+    from service.register.export import to_csv, to_xlsx
+
+    try:
+        settings = Settings.from_env()
+        register = Register(open_database(settings.database))
+        entries = list(register.all(year=args.year, issuer=args.issuer))
+    except (SettingsError, VanbanError, OSError, SQLAlchemyError) as exc:
+        print(_message(exc), file=err)
+        return NOT_STARTED
+    data = (to_csv(entries) if args.format == "csv"
+            else to_xlsx(entries, f"Sổ văn bản đi {args.year}"))
+    target = args.out or Path(f"so-dang-ky-{args.year}.{args.format}")
+    if str(target) == "-":
+        out.write(data)
+    else:
+        write_atomic(target, data)
+        print(f"Đã xuất {len(entries)} văn bản vào {target}.", file=err)
+    return 0
 
 
 def db_command(argv: Sequence[str], out: TextIO) -> int:

@@ -12,8 +12,19 @@ from service import batch, sign
 from service.config import Settings
 from service.db import open_database
 from service.pipeline import PdfConverter, Pipeline
+from service.register import Register
 from service.render.docx import DocxRenderer
-from service.web import auth, batches, documents, errors, form, health, observability, verify
+from service.web import (
+    auth,
+    batches,
+    documents,
+    errors,
+    form,
+    health,
+    observability,
+    register,
+    verify,
+)
 
 
 def create_app(settings: Settings | None = None, *,
@@ -56,8 +67,9 @@ def create_app(settings: Settings | None = None, *,
 
         converter = create_converter(settings)
     renderer = DocxRenderer(settings.templates_dir, settings.fonts_dir)
-    app.extensions["vanban.pipeline"] = Pipeline(renderer, converter, limits=settings.limits,
-                                                 signer=signer)
+    app.extensions["vanban.pipeline"] = Pipeline(
+        renderer, converter, limits=settings.limits, signer=signer,
+        register=Register(app.extensions["vanban.database"]))
 
     with limits_in_force(settings.limits):  # so /openapi.json states the configured limits
         api = Api(app)
@@ -67,6 +79,7 @@ def create_app(settings: Settings | None = None, *,
         api.register_blueprint(documents.blp)
         api.register_blueprint(batches.blp)
         api.register_blueprint(verify.blp)
+        api.register_blueprint(register.blp)
         if settings.auth.enabled:            # say how to send the key (service/web/auth.py)
             api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
             api.spec.components.security_scheme(

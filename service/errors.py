@@ -17,6 +17,9 @@
         ├── ConversionTimeout    LibreOffice took longer than the per-conversion limit
         ├── ConverterBusy        the conversion queue is full; retry later
         └── ConverterUnavailable no converter process could be started
+    ├── RegisterError            the register cannot do what was asked
+    │   ├── NumberTaken          the số (or số ký hiệu) is already registered; names the entry
+    │   └── RegisterEntryNotFound no entry has this id
     └── BatchError               a batch cannot be answered as asked
         ├── BatchNotFound        no batch has this id
         ├── BatchNotFinished     the batch's result is asked for before it is ready
@@ -171,3 +174,25 @@ class BatchNotFinished(BatchError):
 class QueueUnavailable(BatchError):
     code = "queue_unavailable"
     public = "Hàng đợi xử lý lô chưa sẵn sàng; hãy thử lại sau ít phút."
+
+
+class RegisterError(VanbanError):
+    code = "register_error"
+    public = "Không thực hiện được việc đăng ký văn bản."
+
+
+class NumberTaken(RegisterError):
+    """409: the số or số ký hiệu is already in the register (Phụ lục VI Phần I: duplicates
+    of số, ký hiệu and issuer are flagged); `entry` is the id of the entry that holds it."""
+
+    code = "number_taken"
+    public = "Số, ký hiệu này đã được đăng ký trong năm cho cơ quan ban hành này."
+
+    def __init__(self, entry: str, *, detail: str | None = None) -> None:
+        self.entry = entry
+        super().__init__(detail=detail or f"number taken by register entry {entry}")
+
+
+class RegisterEntryNotFound(RegisterError):
+    code = "register_entry_not_found"
+    public = "Không tìm thấy văn bản này trong sổ đăng ký."

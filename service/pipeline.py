@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import schemas
@@ -11,6 +11,7 @@ from service.errors import UnsupportedFormatError, ValidationError
 from service.model import metadata
 from service.model.build import build
 from service.model.document import Document
+from service.register import AUTO, SECRET, Register, issuer_of, series_of, year_of
 from service.render.docx import DocxRenderer
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,6 +44,9 @@ class Output:
     filename_utf8: str          # with diacritics, for Content-Disposition filename*
     # Phụ lục VI metadata (service.model.metadata); PageAmount filled for a PDF.
     record: dict[str, Any] = field(default_factory=dict, compare=False)
+    symbol: str = ""            # số ký hiệu as printed ("15/KH-UBND")
+    number: int | None = None   # the số, when the register gave or checked it
+    register_id: str | None = None
 
     @property
     def media_type(self) -> str:
@@ -51,10 +55,12 @@ class Output:
 
 class Pipeline:
     def __init__(self, renderer: DocxRenderer, converter: PdfConverter | None = None, *,
-                 limits: schemas.Limits | None = None, signer: PdfSigner | None = None) -> None:
+                 limits: schemas.Limits | None = None, signer: PdfSigner | None = None,
+                 register: Register | None = None) -> None:
         self.renderer = renderer
         self.converter = converter
         self.signer = signer            # service.sign: None when no profile is configured
+        self.register = register        # service.register: the sổ đăng ký văn bản đi
         self.limits = limits            # settings.limits: payload sizes; None = the contract's
         self.observers: list[Callable[[Output], None]] = []   # e.g. metrics, told of each output
 
@@ -63,10 +69,21 @@ class Pipeline:
         return self._prepare(payload)[1]
 
     def _prepare(self, payload: Any) -> tuple[dict[str, Any], Document]:
+        """The validated data and the document; `number: "auto"` built with the number the
+        register would give now (what a preview or the metadata shows; nothing is taken)."""
         data = schemas.validate(payload, self.limits)
+        if data["number"] == AUTO:
+            peeked = (self.register.peek(issuer_of(data), year_of(data),
+                                         series_of(data) == SECRET)
+                      if self.register is not None else None)
+            return data, build({**data, "number": peeked})
         return data, build(data)
 
-    def generate(self, payload: Any, fmt: str = "docx", *, pdfa: bool = False) -> Output:
+    def generate(self, payload: Any, fmt: str = "docx", *, pdfa: bool = False,
+                 enter: bool = True) -> Output:
+        """The document as DOCX or PDF. With `number: "auto"` or `register: true` it is
+        numbered and entered in the register in the same step (`enter=False`: a preview that
+        shows the next number and takes none)."""
         if fmt not in MEDIA_TYPES:
             raise UnsupportedFormatError(f"Định dạng '{fmt}' không được hỗ trợ (docx, pdf).")
         self._need_pdf(fmt)
@@ -79,16 +96,28 @@ class Pipeline:
                 raise ValidationError({"sign": ["Máy chủ này chưa cấu hình hồ sơ ký số "
                                                 "(VANBAN_SIGNING_PROFILES)."]})
             self.signer.check(sign)
+        if enter and (data["number"] == AUTO or data["register"]):
+            if self.register is None:
+                raise ValidationError({"register": ["Máy chủ này không có sổ đăng ký."]})
+            made, entry = self.register.enter(
+                data, payload, lambda numbered: self._make(build(numbered), fmt, pdfa, sign))
+            output = replace(made, number=entry.number, register_id=entry.id)
+        else:
+            output = self._make(document, fmt, pdfa, sign)
+        for observe in self.observers:
+            observe(output)
+        return output
+
+    def _make(self, document: Document, fmt: str, pdfa: bool,
+              sign: Mapping[str, Any] | None) -> Output:
         record = document.record
         if fmt == "pdf":
             content, record = self._pdf(document, pdfa=pdfa, sign=sign)
         else:
             content = self.renderer.render(document, schemas.TYPES[document.type].template)
-        output = Output(content, fmt, document.type, f"{document.filename}.{fmt}",
-                        f"{document.filename_utf8}.{fmt}", record)
-        for observe in self.observers:
-            observe(output)
-        return output
+        return Output(content, fmt, document.type, f"{document.filename}.{fmt}",
+                      f"{document.filename_utf8}.{fmt}", record,
+                      document.number_line.removeprefix("Số:").strip())
 
     def metadata(self, payload: Any) -> dict[str, Any]:
         """The Phụ lục VI record of a payload; PageAmount counted on its PDF when this
@@ -119,6 +148,7 @@ class Pipeline:
         if sign:
             from service.sign.pades import SignatureBlock
 
-            blocks = [SignatureBlock(document.signer.lines, document.signer.name)]
+            printed = document.signers or ((document.signer,) if document.signer else ())
+            blocks = [SignatureBlock(s.lines, s.name) for s in printed]
             pdf = self.signer.sign(pdf, sign, blocks, pages)
         return pdf, record

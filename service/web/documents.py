@@ -150,6 +150,10 @@ def file_response(output: Output) -> Response:
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{output.filename}"; '
         f"filename*=UTF-8''{quote(output.filename_utf8, safe='')}")
+    if output.register_id is not None:      # entered in the register (service/register)
+        response.headers["X-Vanban-Register-Id"] = output.register_id
+        if output.number is not None:
+            response.headers["X-Vanban-Number"] = str(output.number)
     return response
 
 

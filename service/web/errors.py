@@ -27,6 +27,8 @@ STATUS: list[tuple[type[errors.VanbanError], int]] = [
     (errors.ConversionTimeout, 504),
     (errors.ConversionError, 500),
     (errors.RenderError, 500),
+    (errors.NumberTaken, 409),
+    (errors.RegisterEntryNotFound, 404),
     (errors.BatchNotFound, 404),
     (errors.BatchNotFinished, 409),
     (errors.QueueUnavailable, 503),
@@ -55,7 +57,10 @@ def response_for(exc: errors.VanbanError) -> Response:
     headers its status calls for."""
     status = status_of(exc)
     (log.error if status >= 500 else log.info)("%s: %s", exc.code, exc.detail)
-    extra = {"fields": exc.fields} if isinstance(exc, errors.ValidationError) else {}
+    extra: dict[str, object] = {"fields": exc.fields} \
+        if isinstance(exc, errors.ValidationError) else {}
+    if isinstance(exc, errors.NumberTaken):
+        extra["entry"] = exc.entry
     response = error_response(exc.code, exc.public, status, **extra)
     if isinstance(exc, errors.ConverterBusy | errors.RateLimited):
         response.headers["Retry-After"] = str(exc.retry_after)

@@ -459,7 +459,8 @@ def show_preview(values: dict[str, str], payload: Any) -> tuple[str, int]:
     if pipeline().converter is None:
         pipeline().document(payload)        # still check the fields before saying why no image
         return page(values)
-    pdf = pipeline().generate(payload, "pdf").content
+    # A preview takes no number from the register: "auto" shows the next one.
+    pdf = pipeline().generate(payload, "pdf", enter=False).content
     return page(values, preview_png=preview.first_page_png(pdf))
 
 

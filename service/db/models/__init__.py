@@ -2,5 +2,6 @@
 autogenerate) knows them all. An area adds a module beside batch.py and one import below."""
 
 from service.db.models.batch import BatchItem, BatchJob
+from service.db.models.register import RegisterEntry, RegisterSeries
 
-__all__ = ["BatchItem", "BatchJob"]
+__all__ = ["BatchItem", "BatchJob", "RegisterEntry", "RegisterSeries"]
