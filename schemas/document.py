@@ -344,8 +344,9 @@ class LeaveSchema(StrictSchema):
 
     from_ = DateText(required=True, data_key="from", attribute="from")
     to = DateText(required=True)
-    days = fields.Integer(load_default=None, allow_none=True, strict=True,
-                          validate=lambda n: 0 < n < 1000,
+    # Numbers and booleans come as text from a form or a spreadsheet too ("5", "true").
+    days = fields.Integer(load_default=None, allow_none=True,
+                          validate=validate.Range(1, 999, error="Phải từ 1 đến 999 ngày."),
                           error_messages={"invalid": "Phải là số nguyên dương."})
     place = Text(load_default=None, allow_none=True, max_length=300)
     counted_as = Text(load_default=None, allow_none=True, max_length=300)
@@ -459,7 +460,7 @@ class DocumentSchema(BodyDepth):
     valid_until = DateText(load_default=None, allow_none=True)
     request_date = DateText(load_default=None, allow_none=True)
     leave = Nested(LeaveSchema, load_default=None)
-    confirmation = fields.Boolean(load_default=False, truthy={True}, falsy={False},
+    confirmation = fields.Boolean(load_default=False,
                                   error_messages={"invalid": "Phải là true hoặc false."})
     meeting = Nested(MeetingSchema, load_default=None)
     parties = List(Nested(PartySchema), load_default=list, validate=length(MAX_SIGNERS))

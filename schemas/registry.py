@@ -24,9 +24,10 @@ What an entry declares, for whoever renders from it:
   input `kind` and a short hint. Kinds: "text" (one line), "textarea" (several lines kept),
   "lines" (a list, one item a line; one line alone is also accepted), "date" (YYYY-MM-DD,
   partial or null for blanks), "datetime" (YYYY-MM-DDTHH:MM, or text as it should print),
-  "bool", "person" ({name, title}), "signers" (a list of signer objects, each with an
-  optional `heading`), "parties" (a list of {heading, name, representative, title, lines}),
-  "attachment" ({type, subject, body, reference}).
+  "number" (a whole number), "bool", "person" ({name, title}), "signers" (a list of signer
+  objects, each with an optional `heading`), "parties" (a list of {heading, name,
+  representative, title, lines}), "attachment" ({type, subject, body, reference}). Numbers
+  and booleans are also taken as text ("5", "true"), as a form or a spreadsheet sends them.
 - `COMMON` describes the common inputs the same way (issuer, number, place, …), and
   `DocType.inputs()` lists every input a type uses, common ones first: the form shows those,
   and a batch spreadsheet template takes its columns from them.
@@ -52,8 +53,8 @@ class Field:
                 "required": self.required, "hint": self.hint}
 
 
-KINDS = ("text", "textarea", "lines", "date", "datetime", "bool", "person", "signers",
-         "parties", "attachment")
+KINDS = ("text", "textarea", "lines", "date", "datetime", "number", "bool", "person",
+         "signers", "parties", "attachment")
 
 # The inputs shared by types, by contract path; DocType.inputs() picks the ones a type has.
 COMMON: dict[str, Field] = {f.path: f for f in (
@@ -65,7 +66,7 @@ COMMON: dict[str, Field] = {f.path: f for f in (
           hint="Dùng trong số ký hiệu, ví dụ UBND"),
     Field("unit_code", "Viết tắt đơn vị soạn thảo", "text",
           hint="Số ký hiệu thành <cơ quan>-<đơn vị>, ví dụ UBND-VX"),
-    Field("number", "Số văn bản", "text", hint="Để trống nếu văn thư cấp số sau"),
+    Field("number", "Số văn bản", "number", hint="Để trống nếu văn thư cấp số sau"),
     Field("place", "Địa danh", "text", True, hint="Ví dụ An Bình"),
     Field("date", "Ngày ban hành", "date", hint="Để trống ngày để văn thư ghi tay"),
     Field("subject", "Trích yếu", "textarea", True, hint="Tóm tắt nội dung văn bản"),
@@ -281,7 +282,7 @@ TYPES: dict[str, DocType] = {t.key: t for t in (
                 Field("request_date", "Ngày của đơn đề nghị nghỉ phép", "date"),
                 Field("leave.from", "Nghỉ từ ngày", "date", True),
                 Field("leave.to", "Nghỉ đến hết ngày", "date", True),
-                Field("leave.days", "Số ngày nghỉ", "text",
+                Field("leave.days", "Số ngày nghỉ", "number",
                       hint="Mặc định tính từ hai ngày trên"),
                 Field("leave.place", "Nơi nghỉ phép", "text"),
                 Field("leave.counted_as", "Tính vào thời gian", "text",

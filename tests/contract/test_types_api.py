@@ -1,7 +1,10 @@
 """GET /v1/types and /openapi.json describe every type from the registry: what the form, a
 spreadsheet template and a caller need to fill one in."""
 
+import pytest
+
 from schemas.registry import TYPES
+from tests.conftest import docx_lines, example, open_docx
 
 
 def test_types_list_every_type_with_its_parts_and_own_fields(client):
@@ -40,3 +43,24 @@ def test_openapi_documents_the_new_parts(client):
     assert set(schemas["Copy"]["properties"]["form"]["enum"]) == {"sao_y", "sao_luc",
                                                                   "trich_sao"}
     assert "heading" in schemas["HeadedSigner"]["properties"]
+
+
+INJECTION = "{{ 7*7 }} {%p endfor %} <w:p>&amp; x"
+
+
+@pytest.mark.parametrize(("key", "path"), [
+    ("giay_moi", ("invitees",)), ("giay_moi", ("venue",)), ("bien_ban", ("meeting", "chair")),
+    ("hop_dong", ("parties", 0, "name")), ("cong_dien", ("sender",)),
+    ("giay_gioi_thieu", ("person", "name")), ("quy_che", ("signers", 1, "heading")),
+])
+def test_their_text_is_printed_literally(client, key, path):
+    payload = example(key)
+    target = payload
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = f"Văn bản {INJECTION}"
+    response = client.post("/v1/documents", json=payload)
+    assert response.status_code == 200, response.json
+    text = "".join(docx_lines(open_docx(response.data))).upper()
+    # Compared without white space: a title too long for its block is broken into lines.
+    assert "".join(INJECTION.upper().split()) in "".join(text.split()) and "49" not in text

@@ -283,3 +283,15 @@ def test_copy_block_number_form_and_its_own_nơi_nhận():
     payload = example("quy_dinh")
     payload["copy"]["form"] = "trich_sao"
     assert model(payload).copy.number_line == "Số: 08/TrS-VP"
+
+
+def test_numbers_and_yes_no_may_come_as_text_from_a_form_or_a_sheet():
+    payload = example("giay_nghi_phep")
+    payload["leave"]["days"] = "3"
+    payload["confirmation"] = "false"
+    leave = model(payload).leave
+    assert (leave.days, leave.confirmation) == ("03", False)
+    payload["leave"]["days"], payload["confirmation"] = "ba", "có lẽ"
+    fields = errors_of(payload)
+    assert fields["leave.days"] == ["Phải là số nguyên dương."]
+    assert fields["confirmation"] == ["Phải là true hoặc false."]
