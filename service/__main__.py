@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import io
 import json
-import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -31,8 +31,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.batch import envelope, results, sheets
 from service.batch.envelope import BatchRequest
+from service.batch.outputs import write_atomic
 from service.batch.runner import InlineRunner
-from service.batch.store import Job, JobStore, item_key, open_store, write_atomic
+from service.batch.store import Job, JobStore, item_key, open_store
 from service.config import DatabaseSettings, Settings, SettingsError
 from service.db import close_database, open_database
 from service.errors import ValidationError, VanbanError
@@ -304,12 +305,11 @@ def export(store: JobStore, job: Job, out: Path, err: TextIO) -> list[str]:
     names = results.file_names(items, job.format, reserved=reserved)
     exported = []
     for item, (plain, _pretty) in zip(items, names, strict=True):
-        target = out / plain
-        write_atomic(target, lambda f, source=item.path: _copy(source, f))
+        write_atomic(out / plain, store.read_output(job.id, item))
         exported.append(plain)
     if job.merged_pdf and items:
-        write_atomic(out / MERGED_NAME,
-                     lambda f: results.merge_pdfs([item.path for item in items], f))
+        write_atomic(out / MERGED_NAME, lambda f: results.merge_pdfs(
+            (io.BytesIO(store.read_output(job.id, item)) for item in items), f))
         exported.append(MERGED_NAME)
     manifest = out / STATE_DIR / MANIFEST
     before = json.loads(manifest.read_text()) if manifest.exists() else []
@@ -317,11 +317,6 @@ def export(store: JobStore, job: Job, out: Path, err: TextIO) -> list[str]:
         (out / stale).unlink(missing_ok=True)
     write_atomic(manifest, json.dumps(exported, ensure_ascii=False).encode())
     return exported
-
-
-def _copy(source: Path, target: Any) -> None:
-    with source.open("rb") as f:
-        shutil.copyfileobj(f, target)
 
 
 def summary(store: JobStore, job: Job, exported: list[str], rows: list[Any], out: Path,

@@ -55,6 +55,14 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class StorageSettings:
+    """Where batch documents are kept (service/batch/outputs.py): empty for files in
+    VANBAN_BATCH_OUTPUT_DIR, `database`, or `s3://bucket/prefix`."""
+
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class BatchSettings:
     """Batches (README, "Batches, command line and worker machines"). The job store is in the
     database; with the celery backend the output directory must be on storage every worker
@@ -109,6 +117,7 @@ class Settings:
     pdf_enabled: bool = True        # start the converter pool with the app
     pool: PoolSettings = field(default_factory=PoolSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     signing: SigningSettings = field(default_factory=SigningSettings)

@@ -23,7 +23,8 @@
     └── BatchError               a batch cannot be answered as asked
         ├── BatchNotFound        no batch has this id
         ├── BatchNotFinished     the batch's result is asked for before it is ready
-        └── QueueUnavailable     the broker of the Celery backend cannot be reached
+        ├── QueueUnavailable     the broker of the Celery backend cannot be reached
+        └── StorageFull          the disk (or database) keeping batches is full
 """
 
 from __future__ import annotations
@@ -174,6 +175,12 @@ class BatchNotFinished(BatchError):
 class QueueUnavailable(BatchError):
     code = "queue_unavailable"
     public = "Hàng đợi xử lý lô chưa sẵn sàng; hãy thử lại sau ít phút."
+
+
+class StorageFull(BatchError):
+    code = "storage_full"
+    public = ("Máy chủ đã hết chỗ lưu kết quả lô văn bản. Các văn bản đã tạo vẫn tải về được; "
+              "hãy báo quản trị giải phóng dung lượng rồi tiếp tục lô.")
 
 
 class RegisterError(VanbanError):

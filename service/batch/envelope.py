@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from schemas.fields import deeper_than
+from service.batch.sheets import ROW_KEY
 from service.errors import BatchTooLarge, ValidationError
 
 FORMATS = ("docx", "pdf")
@@ -37,6 +38,7 @@ class Item:
     payload: Any                            # what the pipeline gets; None when `error` is set
     name: str | None = None                 # the name_column's value, for the file name
     error: dict[str, list[str]] | None = None   # the row could not fill the base
+    row: int | None = None                  # its row in the spreadsheet it came from
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,12 @@ def _list(value: Any, path: str, problem: Callable[[str, str], None]) -> list[An
 
 def _fill_row(base: Mapping[str, Any], row: Mapping[str, Any], name_column: str | None) -> Item:
     name = _name(row.get(name_column)) if name_column else None
+    number = row.get(ROW_KEY)
+    number = number if isinstance(number, int) and not isinstance(number, bool) else None
     try:
-        return Item(fill(base, row), name)
+        return Item(fill(base, row), name, row=number)
     except ValidationError as exc:
-        return Item(None, name, exc.fields)
+        return Item(None, name, exc.fields, row=number)
 
 
 def fill(base: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,26 +4,33 @@ File names come from each document's số ký hiệu (`15-KH-UBND.pdf`) or from 
 column, made unique (`-2`, `-3`, ignoring case, as Windows does) and ASCII-safe. A ZIP entry's
 name is that ASCII name, with the UTF-8 flag set, and the name with diacritics rides along in the
 Info-ZIP Unicode Path field (0x7075): tools that know it show "Nguyễn Văn An.pdf", the others
-"Nguyen-Van-An.pdf", and none shows mojibake. Both files are built once, atomically, and kept.
+"Nguyen-Van-An.pdf", and none shows mojibake. The ZIP is built as it is sent; the merged PDF is
+built once and kept with the outputs when there is room.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import re
 import struct
 import threading
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from service.batch.store import Finished, Job, JobStore, write_atomic
+from schemas import registry
+from service.batch.store import Finished, Job, JobStore
 from service.errors import BatchNotFinished, BatchNotFound
 
-ERRORS_NAME = "errors.json"       # in the ZIP when items failed: which and why
+log = logging.getLogger("vanban.batch")
+
+ERRORS_NAME = "errors.json"       # in the ZIP when items failed: which (index, row) and why
+MERGED = "merged.pdf"             # among the batch's outputs, once built
 _UTF8_FLAG = 0x800
 _UNICODE_PATH = 0x7075
 _STEM_MAX = 100
@@ -103,54 +110,91 @@ def unicode_path(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def result_zip(store: JobStore, job_id: str) -> Path:
-    """The batch's ZIP (built on first request)."""
+class _Sink(io.RawIOBase):
+    """Where zipfile writes as it goes: the bytes wait here until the response takes them. It
+    cannot seek, so zipfile writes each entry's sizes after its data (a data descriptor)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data, self._chunks = b"".join(self._chunks), []
+        return data
+
+
+def download_name(store: JobStore, job: Job, count: int) -> str:
+    """`giay-moi-2026-12-01-300-van-ban`: the batch's type, the day it was made, how many
+    documents (issue 11: a clerk finds it again among the downloads by what it is)."""
+    types = {doc_type.label for key in store.types(job.id)
+             if (doc_type := registry.resolve(key)) is not None}
+    kind = ascii_name(types.pop()).lower() if len(types) == 1 else "lo"
+    day = time.strftime("%Y-%m-%d", time.localtime(job.created))
+    return f"{kind}-{day}-{count}-van-ban"
+
+
+def result_zip(store: JobStore, job_id: str) -> tuple[str, Iterator[bytes]]:
+    """The batch's ZIP, named as download_name says, built as it is sent: nothing is written
+    to the storage, so a full disk never keeps the documents made from their owner."""
     job = _finished(store, job_id)
-    path = store.job_dir(job_id) / "result.zip"
-    with _build_lock:
-        if not path.exists():
-            items = store.finished_items(job_id)
-            errors = store.errors(job_id)
-            names = file_names(items, job.format, reserved=[ERRORS_NAME])
-            when = time.localtime()
+    items = store.finished_items(job_id)
+    errors = store.errors(job_id)
+    names = file_names(items, job.format, reserved=[ERRORS_NAME])
 
-            def write(out: BinaryIO) -> None:
-                with zipfile.ZipFile(out, "w") as archive:
-                    for item, (plain, pretty) in zip(items, names, strict=True):
-                        with item.path.open("rb") as source, \
-                                archive.open(zip_info(plain, pretty, when), "w") as target:
-                            while chunk := source.read(1 << 20):
-                                target.write(chunk)
-                    if errors:
-                        info = zipfile.ZipInfo(ERRORS_NAME, date_time=when[:6])
-                        info.compress_type = zipfile.ZIP_DEFLATED
-                        archive.writestr(info, json.dumps(errors, ensure_ascii=False, indent=1))
+    def chunks() -> Iterator[bytes]:
+        when = time.localtime()
+        sink = _Sink()
+        with zipfile.ZipFile(sink, "w") as archive:
+            for item, (plain, pretty) in zip(items, names, strict=True):
+                with archive.open(zip_info(plain, pretty, when), "w") as target:
+                    target.write(store.read_output(job_id, item))
+                yield sink.take()
+            if errors:
+                info = zipfile.ZipInfo(ERRORS_NAME, date_time=when[:6])
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, json.dumps(errors, ensure_ascii=False, indent=1))
+        yield sink.take()
 
-            write_atomic(path, write)
-    return path
+    return download_name(store, job, len(items)) + ".zip", chunks()
 
 
-def merged_pdf(store: JobStore, job_id: str) -> Path:
-    """Every finished PDF of the batch in order, one file ready to print (built on first
-    request). Only for batches that asked for it."""
+def merged_pdf(store: JobStore, job_id: str) -> tuple[str, Iterator[bytes]]:
+    """Every finished PDF of the batch in order, one file ready to print: built once and kept
+    with the outputs; when it does not fit there, built and sent all the same. Only for
+    batches that asked for it."""
     job = _finished(store, job_id)
     if not job.merged_pdf:
         raise BatchNotFound("Lô này không yêu cầu gộp PDF (merged_pdf).",
                             detail=f"batch {job_id}: no merged PDF asked for")
-    path = store.job_dir(job_id) / "merged.pdf"
+    items = store.finished_items(job_id)
+    name = download_name(store, job, len(items)) + ".pdf"
     with _build_lock:
-        if not path.exists():
-            write_atomic(path, lambda out: merge_pdfs(
-                [item.path for item in store.finished_items(job_id)], out))
-    return path
+        try:
+            content = store.outputs.read(job_id, MERGED)
+        except FileNotFoundError:
+            out = io.BytesIO()
+            merge_pdfs((io.BytesIO(store.read_output(job_id, item)) for item in items), out)
+            content = out.getvalue()
+            try:
+                store.outputs.put(job_id, MERGED, content)
+            except OSError as exc:
+                log.warning("batch %s: merged PDF not kept (%s); sent as made", job_id, exc)
+    return name, (content[i:i + (1 << 20)] for i in range(0, len(content), 1 << 20))
 
 
-def merge_pdfs(paths: Iterable[Path], out: BinaryIO) -> None:
+def merge_pdfs(sources: Iterable[Path | BinaryIO], out: BinaryIO) -> None:
     from pypdf import PdfWriter  # only when merging
 
     writer = PdfWriter()
-    for path in paths:
-        writer.append(str(path))
+    for source in sources:
+        writer.append(str(source) if isinstance(source, Path) else source)
     writer.write(out)
     writer.close()
 

@@ -8,6 +8,7 @@ output that cannot be written, stops the batch.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import threading
@@ -19,7 +20,13 @@ from typing import Protocol
 
 from service.batch.envelope import BatchRequest
 from service.batch.store import MAX_ATTEMPTS, Claim, Job, JobStore, owner_id
-from service.errors import ConverterBusy, ConverterUnavailable, ValidationError, VanbanError
+from service.errors import (
+    ConverterBusy,
+    ConverterUnavailable,
+    StorageFull,
+    ValidationError,
+    VanbanError,
+)
 from service.pipeline import Pipeline
 
 log = logging.getLogger("vanban.batch")
@@ -46,13 +53,16 @@ class Runner(Protocol):
     def submit(self, request: BatchRequest) -> Job:
         """Store a batch and have its items made; returns at once."""
 
+    def resume(self, job_id: str) -> Job:
+        """Go on with a batch stopped with items left (its storage was full)."""
+
     def close(self) -> None:
         """Stop taking items (those being made finish or are redone after a restart)."""
 
 
 @dataclass(frozen=True)
 class Outcome:
-    state: str                  # done | failed | retry
+    state: str                  # done | failed | retry | paused
     retry_in: float = 0.0       # for retry: seconds before the item is due again
 
 
@@ -84,9 +94,11 @@ def run_item(store: JobStore, pipeline: Pipeline, claim: Claim,
     try:
         store.write_output(claim, output.content)
     except OSError as exc:
+        # The batch stops, saying why, with this item given back: what was made can be had,
+        # and POST …/resume goes on once there is room (or the folder is writable again).
         log.error("batch %s: cannot write item %d: %s", claim.job_id, claim.index, exc)
-        store.fail_job(claim.job_id, WRITE_FAILED)
-        return Outcome("failed")
+        store.pause(claim, StorageFull.public if exc.errno == errno.ENOSPC else WRITE_FAILED)
+        return Outcome("paused")
     store.finish(claim, output.filename, output.filename_utf8, worker)
     return Outcome("done")
 
@@ -178,6 +190,11 @@ class InlineRunner:
 
     def submit(self, request: BatchRequest) -> Job:
         job = self.store.create(request)
+        self.wake()
+        return job
+
+    def resume(self, job_id: str) -> Job:
+        job = self.store.resume(job_id)
         self.wake()
         return job
 

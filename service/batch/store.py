@@ -23,10 +23,8 @@ import json
 import logging
 import os
 import re
-import shutil
 import socket
 import sqlite3
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -35,13 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
 from service.batch.envelope import BatchRequest
+from service.batch.outputs import FileOutputs, Outputs, disk_full, open_outputs
 from service.config import BatchSettings, PoolSettings, Settings
 from service.db import Database
 from service.db.models import BatchItem, BatchJob
-from service.errors import BatchNotFound
+from service.errors import BatchNotFound, StorageFull
 
 log = logging.getLogger("vanban.batch")
 
@@ -67,6 +67,7 @@ class Job:
     done: int = 0
     failed: int = 0
     message: str | None = None  # why the batch itself failed
+    created: float = 0.0
 
     @property
     def finished(self) -> bool:
@@ -91,7 +92,7 @@ class Finished:
     name: str | None
     filename: str
     filename_utf8: str
-    path: Path
+    output: str                 # its document among the batch's outputs (output_name)
 
 
 def item_key(payload: Any, fmt: str) -> str:
@@ -116,9 +117,10 @@ def lease_of(settings: Settings) -> float:
 
 
 class JobStore:
-    def __init__(self, database: Database, settings: BatchSettings) -> None:
+    def __init__(self, database: Database, settings: BatchSettings,
+                 outputs: Outputs | None = None) -> None:
         self.database = database
-        self.output_dir = Path(settings.output_dir)
+        self.outputs = outputs or FileOutputs(settings.output_dir)
         self.lease = settings.lease or 3 * PoolSettings.timeout
         self.keep_days = settings.keep_days
 
@@ -131,7 +133,7 @@ class JobStore:
         rows = []
         for index, item in enumerate(request.items):
             row = {"job_id": job_id, "idx": index, "name": item.name, "payload": None,
-                   "key": None, "error": None}
+                   "key": None, "error": None, "row": item.row}
             if item.error is not None:
                 row.update(state="failed",
                            error=json.dumps({"fields": item.error}, ensure_ascii=False))
@@ -139,13 +141,20 @@ class JobStore:
                 row.update(state="pending", payload=json.dumps(item.payload, ensure_ascii=False),
                            key=item_key(item.payload, request.format))
             rows.append(row)
-        with self.database.write() as db:
-            db.execute(insert(BatchJob).values(
-                id=job_id, created=time.time(), status="queued", format=request.format,
-                merged_pdf=request.merged_pdf, total=len(rows)))
-            if rows:
-                db.execute(insert(BatchItem), rows)
-            _settle(db, job_id)
+        if not self.outputs.room():
+            raise StorageFull(detail=f"no room for batch outputs in {self.outputs}")
+        try:
+            with self.database.write() as db:
+                db.execute(insert(BatchJob).values(
+                    id=job_id, created=time.time(), status="queued", format=request.format,
+                    merged_pdf=request.merged_pdf, total=len(rows)))
+                if rows:
+                    db.execute(insert(BatchItem), rows)
+                _settle(db, job_id)
+        except SQLAlchemyError as exc:
+            if disk_full(exc):
+                raise StorageFull(detail=str(exc)) from exc
+            raise
         return self.job(job_id)
 
     def expire(self, now: float | None = None) -> list[str]:
@@ -162,12 +171,8 @@ class JobStore:
                 db.execute(delete(BatchItem).where(BatchItem.job_id.in_(expired)))
                 db.execute(delete(BatchJob).where(BatchJob.id.in_(expired)))
         for job_id in expired:
-            shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
-        if self.output_dir.is_dir():
-            for folder in self.output_dir.iterdir():
-                if _ID.fullmatch(folder.name) and folder.stat().st_mtime < cutoff \
-                        and not self.has(folder.name):
-                    shutil.rmtree(folder, ignore_errors=True)
+            self.outputs.remove(job_id)
+        self.outputs.sweep(self.has, cutoff)
         if expired:
             log.info("removed %d finished batch(es) older than %g days", len(expired),
                      self.keep_days)
@@ -190,13 +195,23 @@ class JobStore:
         if row is None:
             raise BatchNotFound(detail=f"batch {job_id!r}")
         return Job(row.id, row.status, row.format, bool(row.merged_pdf), row.total,
-                   counts.get("done", 0), counts.get("failed", 0), row.message)
+                   counts.get("done", 0), counts.get("failed", 0), row.message, row.created)
+
+    def types(self, job_id: str) -> set[str]:
+        """The document types of the batch's items, as their payloads name them."""
+        with self.database.read() as db:
+            payloads = db.scalars(select(BatchItem.payload).where(
+                BatchItem.job_id == job_id, BatchItem.payload.is_not(None)))
+            found = (json.loads(p) for p in payloads)
+            return {str(p.get("type")) for p in found if isinstance(p, dict)}
 
     def errors(self, job_id: str) -> list[dict[str, Any]]:
-        """[{"index", "fields"} or {"index", "message"}] for each failed item, in order."""
+        """[{"index", "fields"} or {"index", "message"}] for each failed item, in order, with
+        "row" (its spreadsheet row) when it came from one."""
         with self.database.read() as db:
-            return [{"index": index, **json.loads(error)} for index, error in db.execute(
-                select(BatchItem.idx, BatchItem.error).where(
+            return [{"index": index, **({"row": row} if row is not None else {}),
+                     **json.loads(error)} for index, row, error in db.execute(
+                select(BatchItem.idx, BatchItem.row, BatchItem.error).where(
                     BatchItem.job_id == job_id, BatchItem.state == "failed")
                 .order_by(BatchItem.idx))]
 
@@ -291,6 +306,26 @@ class JobStore:
         with self.database.write() as db:
             db.execute(update(BatchJob).where(BatchJob.id == job_id, _UNDER_WAY)
                        .values(status="failed", message=message))
+
+    def pause(self, claim: Claim, message: str) -> None:
+        """The storage is full: give the item back untried and stop the batch, saying why,
+        with its other items as they are; `resume` takes it up once there is room."""
+        with self.database.write() as db:
+            db.execute(_held(claim).values(state="pending", owner=None, lease_until=None,
+                                           attempts=BatchItem.attempts - 1,
+                                           updated_at=time.time()))
+            db.execute(update(BatchJob).where(BatchJob.id == claim.job_id, _UNDER_WAY)
+                       .values(status="failed", message=message))
+
+    def resume(self, job_id: str) -> Job:
+        """A batch stopped with items still to make (the storage was full) goes on."""
+        self.job(job_id)                        # BatchNotFound for an unknown id
+        with self.database.write() as db:
+            db.execute(update(BatchJob).where(
+                BatchJob.id == job_id, BatchJob.status == "failed",
+                exists().where(BatchItem.job_id == job_id, _OPEN_ITEM))
+                .values(status="queued", message=None))
+        return self.job(job_id)
 
     def supersede(self, keep: str) -> None:
         """Stop every unfinished batch but `keep` (the command line's input changed)."""
@@ -430,8 +465,7 @@ class JobStore:
                         BatchItem.owner == row.owner).values(
                         state="pending", owner=None, lease_until=None))
         for job_id in {row.job_id for row in stale}:
-            for leftover in self.job_dir(job_id).glob(".tmp-*"):
-                leftover.unlink(missing_ok=True)     # a write cut short by the restart
+            self.outputs.tidy(job_id)               # a write cut short by the restart
         return len(stale)
 
     def adopt(self, job_id: str) -> int:
@@ -449,17 +483,14 @@ class JobStore:
                 .order_by(BatchItem.idx)).all()
         adopted: dict[int, tuple[str, str]] = {}
         for row in candidates:
-            source = self.output_path(row.from_job, row.from_idx, fmt)
-            if row.idx in adopted or not source.exists():
+            if row.idx in adopted:
                 continue
-            target = self.output_path(job_id, row.idx, fmt)
-            if source != target:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.unlink(missing_ok=True)
-                try:
-                    os.link(source, target)
-                except OSError:
-                    write_atomic(target, source.read_bytes())
+            try:
+                content = self.outputs.read(row.from_job, output_name(row.from_idx, fmt))
+            except FileNotFoundError:
+                continue
+            if (row.from_job, row.from_idx) != (job_id, row.idx):
+                self.outputs.put(job_id, output_name(row.idx, fmt), content)
             adopted[row.idx] = (row.filename, row.filename_utf8)
         if adopted:
             with self.database.write() as db:
@@ -475,7 +506,7 @@ class JobStore:
         job = self.job(job_id)
         with self.database.read() as db:
             return [Finished(row.idx, row.name, row.filename, row.filename_utf8,
-                             self.output_path(job_id, row.idx, job.format))
+                             output_name(row.idx, job.format))
                     for row in db.execute(
                         select(BatchItem.idx, BatchItem.name, BatchItem.filename,
                                BatchItem.filename_utf8).where(
@@ -519,46 +550,24 @@ class JobStore:
 
     # -- files -----------------------------------------------------------------------------------
 
-    def job_dir(self, job_id: str) -> Path:
-        if not _ID.fullmatch(job_id):       # the id becomes a folder name: nothing else passes
-            raise BatchNotFound(detail=f"batch {job_id!r}")
-        return self.output_dir / job_id
+    def write_output(self, claim: Claim, content: bytes) -> None:
+        self.outputs.put(claim.job_id, output_name(claim.index, claim.format), content)
 
-    def output_path(self, job_id: str, index: int, fmt: str) -> Path:
-        return self.job_dir(job_id) / f"{index:05d}.{fmt}"
+    def read_output(self, job_id: str, item: Finished) -> bytes:
+        return self.outputs.read(job_id, item.output)
 
-    def write_output(self, claim: Claim, content: bytes) -> Path:
-        path = self.output_path(claim.job_id, claim.index, claim.format)
-        write_atomic(path, content)
-        return path
+
+def output_name(index: int, fmt: str) -> str:
+    """An item's document among the batch's outputs."""
+    return f"{index:05d}.{fmt}"
 
 
 def open_store(settings: Settings, database: Database) -> JobStore:
     """The job store on `database`, with the batches of an old job store file moved in."""
-    store = JobStore(database, dataclasses.replace(settings.batch, lease=lease_of(settings)))
+    store = JobStore(database, dataclasses.replace(settings.batch, lease=lease_of(settings)),
+                     open_outputs(settings.storage.url, settings.batch.output_dir, database))
     store.import_legacy(settings.batch.db)
     return store
-
-
-def write_atomic(path: Path, content: bytes | Callable[[Any], None]) -> None:
-    """Write `content` (bytes, or a function writing to a binary file) to `path` through a
-    temporary file in the same folder and a rename: readers see the whole file or none."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        os.fchmod(fd, 0o644)        # mkstemp's 0600 would hide results from other users
-        with os.fdopen(fd, "wb") as out:
-            if isinstance(content, bytes):
-                out.write(content)
-            else:
-                content(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
 
 
 def _held(claim: Claim) -> Any:

@@ -187,6 +187,12 @@ class CeleryRunner:
             raise
         return self.store.job(job.id)
 
+    def resume(self, job_id: str) -> Job:
+        job = self.store.resume(job_id)
+        if not job.finished:
+            self._dispatch(job_id)
+        return job
+
     def _dispatch(self, job_id: str) -> None:
         send(self.celery, job_id, self.store.pending(job_id))
         self.store.mark_dispatched(job_id)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, send_file, url_for
+from flask import Response, current_app, jsonify, request, url_for
 from flask_smorest import Blueprint
 
 from service.batch import envelope, results, runner_of, sheets
 from service.config import Settings
-from service.errors import PayloadError, UnsupportedFormatError, ValidationError
+from service.errors import PayloadError, StorageFull, UnsupportedFormatError, ValidationError
 from service.web.documents import parse_json, read_json
 
 blp = Blueprint("batches", __name__, description="Lô văn bản: nhiều văn bản trong một yêu cầu")
@@ -142,9 +143,8 @@ def batch_status(job_id: str) -> Response:
                     "404": {"description": "Không có lô này"},
                     "409": {"description": "Lô chưa xử lý xong"}})
 def batch_result(job_id: str) -> Response:
-    path = results.result_zip(runner_of(current_app).store, job_id)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
-                     download_name=f"lo-van-ban-{job_id[:8]}.zip")
+    name, chunks = results.result_zip(runner_of(current_app).store, job_id)
+    return _download(chunks, "application/zip", name)
 
 
 @blp.route("/v1/batches/<job_id>/result/merged.pdf", methods=["GET"])
@@ -154,6 +154,29 @@ def batch_result(job_id: str) -> Response:
                     "404": {"description": "Không có lô này, hoặc lô không yêu cầu gộp PDF"},
                     "409": {"description": "Lô chưa xử lý xong"}})
 def batch_merged(job_id: str) -> Response:
-    path = results.merged_pdf(runner_of(current_app).store, job_id)
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"lo-van-ban-{job_id[:8]}.pdf")
+    name, chunks = results.merged_pdf(runner_of(current_app).store, job_id)
+    return _download(chunks, "application/pdf", name)
+
+
+@blp.route("/v1/batches/<job_id>/resume", methods=["POST"])
+@blp.doc(summary="Làm tiếp một lô đã dừng vì hết chỗ lưu (sau khi đã giải phóng dung lượng)",
+         responses={"202": {"description": "Lô làm tiếp; tiến độ ở status_url"},
+                    "404": {"description": "Không có lô này"},
+                    "507": {"description": "Vẫn hết chỗ lưu"}})
+def batch_resume(job_id: str) -> Response:
+    runner = runner_of(current_app)
+    runner.store.job(job_id)                    # 404 for an unknown batch
+    if not runner.store.outputs.room():
+        raise StorageFull(detail=f"batch {job_id}: resume refused, still no room")
+    job = runner.resume(job_id)
+    status_url = url_for("batches.batch_status", job_id=job.id)
+    response = jsonify({"id": job.id, "status": job.status, "status_url": status_url})
+    response.status_code = 202
+    response.headers["Location"] = status_url
+    return response
+
+
+def _download(chunks: Iterator[bytes], mimetype: str, name: str) -> Response:
+    """A file sent as it is built (no length known beforehand)."""
+    return Response(chunks, mimetype=mimetype, direct_passthrough=True,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

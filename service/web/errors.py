@@ -32,6 +32,7 @@ STATUS: list[tuple[type[errors.VanbanError], int]] = [
     (errors.BatchNotFound, 404),
     (errors.BatchNotFinished, 409),
     (errors.QueueUnavailable, 503),
+    (errors.StorageFull, 507),
     (errors.VanbanError, 500),
 ]
 

@@ -46,7 +46,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from schemas import TYPES
 from service.batch import envelope, runner_of, sheets
-from service.batch.store import write_atomic
 from service.config import Settings
 from service.errors import (
     BatchNotFound,
@@ -652,8 +651,8 @@ def start_batch(values: dict[str, str]) -> str:
     names = [row.get(data_in.get("name_column", "")) for row in rows]
     note = {"rows": [row.get(sheets.ROW_KEY) for row in rows],
             "names": [None if n is None else str(n) for n in names]}
-    write_atomic(runner_of(current_app).store.job_dir(job.id) / ROWS_FILE,
-                 json.dumps(note, ensure_ascii=False).encode())
+    runner_of(current_app).store.outputs.put(job.id, ROWS_FILE,
+                                             json.dumps(note, ensure_ascii=False).encode())
     log.info("batch form: batch %s of %d rows", job.id, len(rows))
     return job.id
 
@@ -679,7 +678,7 @@ def row_errors(job_id: str) -> list[RowError]:
     store = runner_of(current_app).store
     note: dict[str, list[Any]] = {}
     with contextlib.suppress(OSError, ValueError):  # from the API: items by their position
-        note = json.loads((store.job_dir(job_id) / ROWS_FILE).read_text(encoding="utf-8"))
+        note = json.loads(store.outputs.read(job_id, ROWS_FILE).decode("utf-8"))
     rows, names = note.get("rows", []), note.get("names", [])
     out = []
     for error in store.errors(job_id):

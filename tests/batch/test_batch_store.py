@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from service.batch import envelope
+from service.batch.outputs import write_atomic
 from service.batch.runner import MAX_ATTEMPTS, WRITE_FAILED
-from service.batch.store import Claim, Job, JobStore, write_atomic
+from service.batch.store import Claim, Job, JobStore
 from service.config import BatchSettings, DatabaseSettings, Settings, SettingsError
 from service.convert import DocxSource
 from service.db import open_database
@@ -50,10 +51,10 @@ def test_a_restarted_service_resumes_without_redoing_finished_items(make_app, mo
     job_id = urls["id"]
     store = first.extensions["vanban.batch"].store
     assert wait_for(lambda: store.states(job_id).count("running") == 1)   # 4 in hand
-    made = {p.name: p.stat().st_mtime_ns for p in store.job_dir(job_id).iterdir()}
+    made = {p.name: p.stat().st_mtime_ns for p in store.outputs.folder(job_id).iterdir()}
     assert sorted(made) == ["00000.docx", "00001.docx", "00002.docx"]
     # The process "dies": the item in hand stays running, a write is left half done.
-    (store.job_dir(job_id) / ".tmp-cut-short").write_bytes(b"PK\x03")
+    (store.outputs.folder(job_id) / ".tmp-cut-short").write_bytes(b"PK\x03")
     calls.crash()
     first.extensions["vanban.batch"].close(timeout=5)
     assert store.states(job_id).count("running") == 1
@@ -73,9 +74,9 @@ def test_a_restarted_service_resumes_without_redoing_finished_items(make_app, mo
     assert sorted(again) == [4, 5, 6, 7, 8]                 # 1-3 not redone; 4 was cut short
     assert calls.calls == [1, 2, 3]
     for name, mtime in made.items():
-        assert (store.job_dir(job_id) / name).stat().st_mtime_ns == mtime
-    assert not list(store.job_dir(job_id).glob(".tmp-*"))
-    assert sorted(p.name for p in store.job_dir(job_id).iterdir()) == \
+        assert (store.outputs.folder(job_id) / name).stat().st_mtime_ns == mtime
+    assert not list(store.outputs.folder(job_id).glob(".tmp-*"))
+    assert sorted(p.name for p in store.outputs.folder(job_id).iterdir()) == \
         [f"{i:05d}.docx" for i in range(8)]
 
 
@@ -126,7 +127,7 @@ def test_finished_batches_past_keep_days_go_with_their_files_and_the_rest_stay(t
 
     assert store.expire(now=time.time() + 29 * 86400) == []      # not old enough yet
     assert store.expire(now=time.time() + 31 * 86400) == [finished.id]
-    assert not store.has(finished.id) and not store.job_dir(finished.id).exists()
+    assert not store.has(finished.id) and not store.outputs.folder(finished.id).exists()
     assert not orphan.exists()
     assert store.has(unfinished.id)                 # still to be made: never removed
     # A new batch sweeps as it is stored; with keep_days 0 nothing ever goes.

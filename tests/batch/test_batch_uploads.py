@@ -95,8 +95,10 @@ def test_a_bad_spreadsheet_row_fails_alone(batch_client):
     text = "number,signer.name\n61,Ngô Văn Tài\nsáu mươi hai,Bùi Thị Lan\n63,Mai Văn Hòa\n"
     status, files = finish(batch_client, upload(batch_client, "rows.csv", text.encode()))
     assert (status["done"], status["failed"]) == (2, 1)
-    assert status["errors"] == [{"index": 1, "fields": {
+    # Named by its row in the sheet too (the header is row 1), in the status and errors.json.
+    assert status["errors"] == [{"index": 1, "row": 3, "fields": {
         "number": ["Số văn bản phải là số nguyên dương."]}}]
+    assert json.loads(files["errors.json"]) == status["errors"]
     assert sorted(f for f in files if f.endswith(".docx")) == ["61-QD-UBND.docx",
                                                                "63-QD-UBND.docx"]
 

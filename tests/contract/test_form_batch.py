@@ -296,5 +296,5 @@ def test_a_batch_post_without_the_pages_token_is_refused(client):
 
 def runner_jobs(client: FlaskClient) -> int:
     store = client.application.extensions["vanban.batch"].store
-    return len(store.unfinished()) + (len(list(store.output_dir.glob("*"))) if
-                                      store.output_dir.exists() else 0)
+    return len(store.unfinished()) + (len(list(store.outputs.root.glob("*"))) if
+                                      store.outputs.root.exists() else 0)

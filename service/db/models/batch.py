@@ -4,14 +4,15 @@
                  total · message · dispatched · dispatched_at
     batch_items  job_id · idx · state (pending|running|done|failed) · payload · name · key ·
                  filename · filename_utf8 · error · owner · worker · lease_until · not_before ·
-                 attempts · updated_at
+                 attempts · updated_at · row
+    batch_outputs job_id · name · content  (when VANBAN_STORAGE_URL=database)
 
 Times are seconds since the epoch (float), as every process compares them with its own clock.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Double, ForeignKey, Index, String, Text, false
+from sqlalchemy import Double, ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base
@@ -55,3 +56,14 @@ class BatchItem(Base):
     not_before: Mapped[float] = mapped_column(Double, default=0.0, server_default="0")
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[float | None] = mapped_column(Double)  # last claimed, finished, released
+    row: Mapped[int | None]                                  # its row in the spreadsheet
+
+
+class BatchOutput(Base):
+    """A batch's document (or note) kept in the database, for machines with no shared disk."""
+
+    __tablename__ = "batch_outputs"
+
+    job_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
