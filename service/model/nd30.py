@@ -180,6 +180,8 @@ def close_body(text: str) -> str:
     stripped = text.rstrip()
     if stripped.endswith("./."):
         return stripped
+    if stripped.endswith("./"):             # the mark half typed
+        return stripped + "."
     if stripped.endswith((".", ";", ":", ",")):
         stripped = stripped[:-1]
     return stripped + "./."

@@ -67,7 +67,7 @@ BODY_STYLES = {
 }
 
 # Centred lines that break into even lines when too long (service.render.breaks).
-BALANCED = (PARENT, ISSUER, SUBJECT, SUBJECT_LETTER)
+BALANCED = (PARENT, ISSUER, SUBJECT, SUBJECT_LETTER, APPENDIX_TITLE, APPENDIX_REFERENCE)
 
 # Ô 4 shrinks to this before it breaks (nd30-spec §3.1: 13–14 pt), and the header's columns
 # give way to it down to this width (nd30-spec §9: the left column ≈ 6.5–6.9 cm).

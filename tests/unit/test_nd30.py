@@ -96,6 +96,7 @@ def test_archive_line(given, line):
 @pytest.mark.parametrize(("text", "closed"), [
     ("thực hiện", "thực hiện./."), ("thực hiện.", "thực hiện./."),
     ("thực hiện./.", "thực hiện./."), ("như sau;", "như sau./."),
+    ("thực hiện./", "thực hiện./."),
 ])
 def test_close_body(text, closed):
     assert nd30.close_body(text) == closed
