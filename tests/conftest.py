@@ -70,6 +70,10 @@ def open_docx(data: bytes) -> docx.document.Document:
     return docx.Document(io.BytesIO(data))
 
 
+_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+_BR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}br"
+
+
 def docx_lines(document: docx.document.Document) -> list[str]:
     """Every paragraph's text in reading order: header table, body (with its tables), footer."""
     out: list[str] = []
@@ -78,8 +82,10 @@ def docx_lines(document: docx.document.Document) -> list[str]:
         for child in element.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
-                yield "".join(t.text or "" for t in child.iter(
-                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
+                # A line break inside a paragraph (an evenly broken name or trích yếu) reads
+                # as the space it stands for.
+                yield "".join(" " if node.tag == _BR else node.text or ""
+                              for node in child.iter(_T, _BR))
             elif tag in ("tbl", "tr", "tc"):
                 yield from walk(child)
 
