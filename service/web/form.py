@@ -25,7 +25,7 @@ import json
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -41,10 +41,9 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from schemas import TYPES
 from service.batch import envelope, runner_of, sheets
 from service.config import Settings
 from service.errors import (
@@ -59,6 +58,21 @@ from service.pipeline import Pipeline
 from service.web import dates, preview
 from service.web.documents import JsonRefused, file_response, loads_strict
 from service.web.errors import status_of
+from service.web.inputs import (
+    BY_PATH,
+    LABELS,
+    MODE_NAMES,
+    SIGNER_LEVELS,
+    TEXT_INPUTS,
+    TYPE_INPUTS,
+    TYPE_NAMES,
+    Problem,
+    Translation,
+    path_label,
+    place_errors,
+    section_types,
+    translate,
+)
 
 log = logging.getLogger("vanban.web.form")
 
@@ -66,62 +80,6 @@ log = logging.getLogger("vanban.web.form")
 blp = Blueprint("form", __name__, template_folder="pages", static_folder="pages/static",
                 static_url_path="/form/static")
 
-# --- What the page shows ----------------------------------------------------------------------
-
-TYPE_NAMES: dict[str, str] = {key: (t.name or "CÔNG VĂN").capitalize() for key, t in TYPES.items()}
-
-# Which types use a type-specific input, read from the registry so a new type needs no edit here.
-ONLY_FOR: dict[str, tuple[str, ...]] = {
-    "unit_code": tuple(k for k, t in TYPES.items() if t.abbrev is None),
-    "to": tuple(k for k, t in TYPES.items() if t.allows_to),
-    "authority": tuple(k for k, t in TYPES.items() if t.decides),
-    "bases": tuple(k for k, t in TYPES.items() if t.decides),
-}
-
-# Quyền hạn ký (nd30-spec §3.8), in the contract's order; a test checks the keys against it.
-MODE_NAMES: dict[str, str] = {
-    "TM": "TM. — Thay mặt",
-    "KT": "KT. — Ký thay",
-    "Q": "Q. — Quyền",
-    "TL": "TL. — Thừa lệnh",
-    "TUQ": "TUQ. — Thừa ủy quyền",
-}
-SIGNER_LEVELS = (1, 2)
-
-LABELS: dict[str, str] = {
-    "type": "Loại văn bản",
-    "issuer_parent": "Cơ quan chủ quản",
-    "issuer_name": "Cơ quan ban hành",
-    "issuer_code": "Viết tắt tên cơ quan ban hành",
-    "unit_code": "Viết tắt đơn vị soạn thảo",
-    "number": "Số văn bản",
-    "place": "Địa danh",
-    "date": "Ngày ban hành",
-    "subject": "Trích yếu",
-    "to": "Kính gửi",
-    "authority": "Thẩm quyền ban hành",
-    "bases": "Căn cứ ban hành",
-    "body": "Nội dung",
-    "appendix_title": "Tên phụ lục",
-    "appendix_body": "Nội dung phụ lục",
-    "recipients": "Nơi nhận",
-    "archive": "Lưu",
-    "contact": "Địa chỉ, điện thoại, email (cuối trang đầu)",
-    "signer_mode_1": "Quyền hạn ký, dòng 1",
-    "signer_of_1": "Thay cho (dòng 1)",
-    "signer_mode_2": "Quyền hạn ký, dòng 2",
-    "signer_of_2": "Thay cho (dòng 2)",
-    "signer_title": "Chức vụ người ký",
-    "signer_name": "Họ và tên người ký",
-    "format": "Định dạng tệp",
-    "payload_file": "Tệp JSON",
-    "sheet": "Bảng tính (CSV hoặc XLSX)",
-    "base_file": "Tệp JSON mẫu (không bắt buộc)",
-    "name_column": "Cột đặt tên tệp",
-    "merged_pdf": "Gộp một tệp PDF để in",
-}
-FILE_INPUTS = ("payload_file", "sheet", "base_file")
-TEXT_INPUTS = tuple(name for name in LABELS if name not in FILE_INPUTS)
 DEFAULT_FORMAT = "docx"
 
 CSRF_COOKIE = "vanban_form"
@@ -130,194 +88,11 @@ CSRF_REFUSED = ("Biểu mẫu đã hết hạn hoặc không được gửi từ
 PDF_OFF = ("Máy chủ này chưa bật xuất PDF nên không xem trước được. Hãy tải tệp DOCX về và "
            "mở bằng Word để xem.")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
-_ON_BEHALF = re.compile(r"signer\.on_behalf\.(\d+)\.(mode|of)")
 
 
 def init_app(app: Flask) -> None:
     """Join the form to the app (the JSON API's blueprints are untouched, CSRF included)."""
     app.register_blueprint(blp)
-
-
-# --- Form → payload ----------------------------------------------------------------------------
-
-@dataclass
-class Translation:
-    """The payload the form describes, and what is needed to put errors back on its inputs."""
-
-    payload: dict[str, Any]
-    errors: dict[str, list[str]] = field(default_factory=dict)   # by input: the form's own checks
-    lines: dict[str, list[int]] = field(default_factory=dict)    # list item → its textarea line
-    levels: list[int] = field(default_factory=list)              # on_behalf item → signer level
-
-
-def translate(form: MultiDict[str, str]) -> Translation:
-    """The payload for POST /v1/documents that these form fields describe.
-
-    Inputs the chosen type does not use are left out, whatever they hold, so a clerk who
-    switches type (or has no JS to hide them) is never refused for them. Blank optional
-    inputs are left out too; blank required ones are sent so the contract names them.
-    """
-    def text(name: str) -> str:
-        return form.get(name, "").strip()
-
-    t = Translation(payload={})
-    doc_type = text("type")
-    uses = {name: doc_type in types for name, types in ONLY_FOR.items()}
-    if doc_type:
-        t.payload["type"] = doc_type
-    else:
-        t.errors["type"] = ["Hãy chọn loại văn bản."]
-
-    issuer: dict[str, Any] = {"name": _name_lines(text("issuer_name")),
-                              "code": text("issuer_code")}
-    if text("issuer_parent"):
-        issuer["parent"] = _name_lines(text("issuer_parent"))
-    t.payload["issuer"] = issuer
-    if text("number"):
-        t.payload["number"] = text("number")
-    if uses["unit_code"] and text("unit_code"):
-        t.payload["unit_code"] = text("unit_code")
-    t.payload["place"] = text("place")
-    t.payload["date"] = _date(text("date"), blank_day=form.get("date_blank") == "1",
-                              errors=t.errors)
-    t.payload["subject"] = text("subject")
-    for name, used in (("to", uses["to"]), ("bases", uses["bases"]), ("recipients", True)):
-        if used:
-            numbered = _lines(form.get(name, ""))
-            t.payload[name] = [line for _, line in numbered]
-            t.lines[name] = [number for number, _ in numbered]
-    if uses["authority"] and text("authority"):
-        t.payload["authority"] = text("authority")
-    t.payload["body"] = form.get("body", "")       # kept as pasted: its lines are its structure
-    if text("archive"):
-        t.payload["archive"] = text("archive")
-    if text("contact"):
-        t.payload["contact"] = text("contact")
-    # One phụ lục from the form (a JSON upload may carry several); sent when either input has
-    # something, so a title without content, or content without a title, is named.
-    if text("appendix_title") or text("appendix_body"):
-        t.payload["appendices"] = [{"title": text("appendix_title"),
-                                    "body": form.get("appendix_body", "")}]
-
-    on_behalf = []
-    for level in SIGNER_LEVELS:
-        mode, of = text(f"signer_mode_{level}"), text(f"signer_of_{level}")
-        if mode:
-            on_behalf.append({"mode": mode, "of": of})
-            t.levels.append(level)
-        elif of:
-            t.errors[f"signer_mode_{level}"] = [
-                "Hãy chọn thay mặt, ký thay… cho dòng này, hoặc xóa ô “thay cho” bên cạnh."]
-    signer: dict[str, Any] = {"name": text("signer_name"), "on_behalf": on_behalf}
-    if text("signer_title"):
-        signer["title"] = text("signer_title")
-    t.payload["signer"] = signer
-    return t
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    """Non-blank lines with their line numbers (1-based), so an error can say "Dòng 3"."""
-    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1)
-            if line.strip()]
-
-
-def _name_lines(text: str) -> str | list[str]:
-    """One line lets the service break the name; several lines force the clerk's breaks."""
-    lines = [line for _, line in _lines(text)]
-    return lines if len(lines) > 1 else text
-
-
-def _date(raw: str, *, blank_day: bool, errors: dict[str, list[str]]) -> str | None:
-    """The contract's date from the clerk's dd/mm/yyyy; "để trống ngày" keeps month and year
-    (nd30-spec §3.5). Nothing is guessed: what dates.parse cannot be sure of is an error."""
-    if not raw:
-        if not blank_day:
-            errors["date"] = ["Hãy gõ ngày ban hành (ngày/tháng/năm), hoặc đánh dấu "
-                              "“để trống ngày”."]
-        return None
-    try:
-        return dates.parse(raw, blank_day=blank_day).contract
-    except dates.DateRefused as exc:
-        errors["date"] = [str(exc)]
-        return None
-
-
-# --- Errors → inputs ---------------------------------------------------------------------------
-
-_BY_PATH = {
-    "type": "type", "issuer": "issuer_name", "issuer.parent": "issuer_parent",
-    "issuer.name": "issuer_name", "issuer.code": "issuer_code", "number": "number",
-    "unit_code": "unit_code", "place": "place", "date": "date", "subject": "subject",
-    "to": "to", "authority": "authority", "bases": "bases", "body": "body",
-    "recipients": "recipients", "archive": "archive", "signer": "signer_name",
-    "contact": "contact", "appendices": "appendix_title",
-    "appendices.0.title": "appendix_title", "appendices.0.body": "appendix_body",
-    "signer.name": "signer_name", "signer.title": "signer_title",
-    "signer.on_behalf": "signer_mode_1",
-}
-_LIST_INPUTS = ("to", "bases", "recipients")
-
-
-def locate(path: str, t: Translation | None) -> tuple[str, str] | None:
-    """The input a contract path belongs to and a prefix naming the line, or None.
-
-    Without a translation (a JSON upload) list items are named by position instead of line.
-    """
-    if path in _BY_PATH:
-        return _BY_PATH[path], ""
-    head, _, rest = path.partition(".")
-    if head in _LIST_INPUTS and rest.isdigit():
-        index = int(rest)
-        if t is not None and index < len(t.lines.get(head, [])):
-            return head, f"Dòng {t.lines[head][index]}: "
-        return head, f"Mục {index + 1}: "
-    if head == "body":                      # a block inside a JSON body: body.2.heading …
-        return "body", f"Khối {rest.split('.')[0]}: " if rest else ""
-    m = _ON_BEHALF.fullmatch(path)
-    if m:
-        index = int(m[1])
-        level = t.levels[index] if t is not None and index < len(t.levels) else index + 1
-        return f"signer_{m[2]}_{level}", ""
-    return None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One line of the summary at the top: where (a label, and an input to jump to) and what."""
-
-    where: str
-    message: str
-    anchor: str | None = None
-
-
-def place_errors(fields: dict[str, list[str]], t: Translation | None,
-                 ) -> tuple[dict[str, list[str]], list[Problem]]:
-    """Errors by input (shown beside it) and the summary listing every one of them.
-
-    The form's own checks on an input replace the contract's for the same input: they speak
-    of what the clerk sees (a date picker, a checkbox), not of JSON.
-    """
-    own = t.errors if t is not None else {}
-    by_input: dict[str, list[str]] = {name: list(msgs) for name, msgs in own.items()}
-    unplaced: list[Problem] = []
-    for path, messages in fields.items():
-        spot = locate(path, t)
-        if t is None or spot is None or spot[0] not in LABELS:
-            # A JSON upload's errors are not the inputs' (the file was sent, not the form).
-            unplaced.extend(Problem(path_label(path), m) for m in messages)
-        elif spot[0] not in own:
-            by_input.setdefault(spot[0], []).extend(spot[1] + m for m in messages)
-    placed = [Problem(LABELS[name], m, f"f-{name}") for name in LABELS
-              for m in by_input.get(name, [])]
-    return by_input, placed + unplaced
-
-
-def path_label(path: str) -> str:
-    """A contract path as the clerk may know it, keeping the path for whoever wrote the JSON."""
-    if path == "_payload":
-        return "Dữ liệu"
-    spot = locate(path, None)
-    return f"{LABELS[spot[0]]} ({path})" if spot and spot[0] in LABELS else path
 
 
 # --- CSRF --------------------------------------------------------------------------------------
@@ -378,7 +153,8 @@ def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
     pdf_enabled = pipeline().converter is not None
     html = render_template(
         "form.html", values=values, errors=errors or {}, summary=summary or [],
-        labels=LABELS, type_names=TYPE_NAMES, only_for=ONLY_FOR, mode_names=MODE_NAMES,
+        labels=LABELS, type_names=TYPE_NAMES, type_inputs=TYPE_INPUTS,
+        section_types=section_types, mode_names=MODE_NAMES,
         signer_levels=SIGNER_LEVELS, pdf_enabled=pdf_enabled, csrf_token=csrf_token(),
         batch_refused=batch_refused,
         preview_png=base64.b64encode(preview_png).decode() if preview_png else None,
@@ -500,7 +276,7 @@ def too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
 
 ROWS_FILE = "form-rows.json"    # beside the batch's documents: each item's spreadsheet row
 BATCH_INPUTS = ("sheet", "base_file", "name_column", "merged_pdf", "format")
-_OWN_PATH = {name: path for path, name in _BY_PATH.items()} | {"signer_mode_2": "signer.on_behalf",
+_OWN_PATH = {name: path for path, name in BY_PATH.items()} | {"signer_mode_2": "signer.on_behalf",
                                                                 "signer_of_1": "signer.on_behalf",
                                                                 "signer_of_2": "signer.on_behalf"}
 _ENVELOPE_INPUT = {"format": "format", "merged_pdf": "merged_pdf", "name_column": "name_column",

@@ -22,7 +22,7 @@ from service.config import Settings
 from service.convert import DocxSource, docx_bytes
 from service.errors import ConverterBusy
 from service.pipeline import DOCX, PDF
-from service.web import form
+from service.web import form, inputs
 from tests.conftest import ROOT, docx_lines, example, open_docx
 
 FONT = ROOT / "fonts" / "LiberationSerif-Regular.ttf"
@@ -212,11 +212,11 @@ def test_the_page_is_vietnamese_html_with_every_input(client):
     html = response.get_data(as_text=True)
     assert '<html lang="vi">' in html
     page = Page(html)
-    for name in form.LABELS:
+    for name in inputs.LABELS:
         if name != "format":
             assert f"label:f-{name}" in page.order, name
             assert f"input:f-{name}" in page.order, name
-        assert form.LABELS[name] in html
+        assert inputs.LABELS[name] in html
     for name in ("Kế hoạch", "Báo cáo", "Quyết định", "Công văn", "Tờ trình", "Thông báo"):
         assert f">{name}</option>" in html
     assert page.values["csrf_token"] == client.get_cookie(form.CSRF_COOKIE).value
@@ -244,7 +244,7 @@ def test_type_specific_inputs_say_which_types_use_them(client):
 
 
 def test_every_quyen_han_of_the_contract_is_offered():
-    assert list(form.MODE_NAMES) == SIGNER_MODES
+    assert list(inputs.MODE_NAMES) == SIGNER_MODES
 
 
 def test_without_pdf_the_page_says_there_is_no_preview(client):
