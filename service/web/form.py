@@ -18,7 +18,6 @@ number, and the links to the ZIP and the merged PDF.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hmac
 import json
@@ -81,6 +80,7 @@ blp = Blueprint("form", __name__, template_folder="pages", static_folder="pages/
                 static_url_path="/form/static")
 
 DEFAULT_FORMAT = "docx"
+PART_HEADER, PREVIEW_PART = "X-Vanban-Part", "preview"   # form.js: the preview alone, please
 
 CSRF_COOKIE = "vanban_form"
 CSRF_REFUSED = ("Biểu mẫu đã hết hạn hoặc không được gửi từ trang này, nên văn bản chưa được "
@@ -146,7 +146,7 @@ def pipeline() -> Pipeline:
 
 
 def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
-         summary: list[Problem] | None = None, preview_png: bytes | None = None,
+         summary: list[Problem] | None = None, pages: preview.Pages | None = None,
          preview_note: str | None = None, status: int = 200,
          batch_refused: bool = False) -> tuple[str, int]:
     """The form, filled with `values`, with errors beside their inputs and a summary on top."""
@@ -157,8 +157,7 @@ def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
         section_types=section_types, mode_names=MODE_NAMES,
         signer_levels=SIGNER_LEVELS, pdf_enabled=pdf_enabled, csrf_token=csrf_token(),
         batch_refused=batch_refused,
-        preview_png=base64.b64encode(preview_png).decode() if preview_png else None,
-        preview_note=preview_note or (None if pdf_enabled else PDF_OFF),
+        pages=pages, preview_note=preview_note or (None if pdf_enabled else PDF_OFF),
         max_mb=max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000),
         max_rows=settings().batch.max_items,
         date_echo=dates.echo(values.get("date", ""), blank_day=values.get("date_blank") == "1"))
@@ -230,13 +229,17 @@ def contract_errors(payload: Any) -> dict[str, list[str]]:
 
 
 def show_preview(values: dict[str, str], payload: Any) -> tuple[str, int]:
-    """Page 1 as an image beside the form; the clerk downloads once it looks right."""
+    """Every page as an image beside the form (after the buttons on a narrow screen); the clerk
+    downloads once it looks right. form.js asks for the preview alone (PREVIEW_PART) and swaps
+    it in, so the page does not reload and the clerk keeps their place."""
     if pipeline().converter is None:
         pipeline().document(payload)        # still check the fields before saying why no image
         return page(values)
     # A preview takes no number from the register: "auto" shows the next one.
-    pdf = pipeline().generate(payload, "pdf", enter=False).content
-    return page(values, preview_png=preview.first_page_png(pdf))
+    pages = preview.page_pngs(pipeline().generate(payload, "pdf", enter=False).content)
+    if request.headers.get(PART_HEADER) == PREVIEW_PART:
+        return render_template("preview.html", pages=pages), 200
+    return page(values, pages=pages)
 
 
 def read_upload(upload: FileStorage | None) -> Any:

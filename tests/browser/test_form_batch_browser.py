@@ -15,14 +15,7 @@ import pytest
 
 from service import create_app
 from tests.batch.conftest import Gate, docx_text, gate, read_zip
-from tests.browser.test_form_browser import (  # also skips when chromium or playwright is absent
-    SCREEN,
-    browser,  # noqa: F401  (the module's browser fixture)
-    fill_quyet_dinh,
-    page,  # noqa: F401  (a page that must log no error)
-    shots,  # noqa: F401
-    sync_api,
-)
+from tests.browser.support import SCREEN, fill_quyet_dinh, sync_api  # skips without chromium
 from tests.conftest import batch_settings
 
 ROWS = [["number", "signer.name", "_ho_ten"],
@@ -58,7 +51,7 @@ def sheet() -> dict[str, Any]:
             "buffer": out.getvalue().encode("utf-8-sig")}
 
 
-def test_a_clerk_makes_a_batch_from_a_spreadsheet(page, served, tmp_path, shots):  # noqa: F811
+def test_a_clerk_makes_a_batch_from_a_spreadsheet(page, served, tmp_path, shots):
     base_url, held = served
     page.goto(base_url)
     fill_quyet_dinh(page)
@@ -115,7 +108,7 @@ def test_a_clerk_makes_a_batch_from_a_spreadsheet(page, served, tmp_path, shots)
         assert "Về việc thành lập Tổ công nghệ số cộng đồng" in text
 
 
-def test_a_bad_sheet_is_named_beside_its_input_and_the_form_kept(page, served, shots):  # noqa: F811
+def test_a_bad_sheet_is_named_beside_its_input_and_the_form_kept(page, served, shots):
     base_url, _ = served
     page.goto(base_url)
     fill_quyet_dinh(page)

@@ -9,25 +9,18 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_form_browser import (  # also skips when chromium or playwright is absent
-    base_url,  # noqa: F401  (the module's served app)
-    browser,  # noqa: F401
-    checked_page,
-    fill_quyet_dinh,
-    shots,  # noqa: F401
-    sync_api,
-)
+from tests.browser.support import checked_page, fill_quyet_dinh, sync_api  # skips w/o chromium
 from tests.conftest import docx_lines, open_docx
 
 
 @pytest.fixture
-def english(browser: Any) -> Iterator[Any]:  # noqa: F811
+def english(browser: Any) -> Iterator[Any]:
     with checked_page(browser, locale="en-US") as page:
         yield page
 
 
-def test_an_english_browser_keeps_a_day_month_entry_as_typed(english, base_url, tmp_path,  # noqa: F811
-                                                              shots):  # noqa: F811
+def test_an_english_browser_keeps_a_day_month_entry_as_typed(english, base_url, tmp_path,
+                                                              shots):
     english.goto(base_url)
     assert english.evaluate("navigator.language") == "en-US"
     fill_quyet_dinh(english)
@@ -46,8 +39,8 @@ def test_an_english_browser_keeps_a_day_month_entry_as_typed(english, base_url, 
     assert "Tân Phú, ngày 01 tháng 12 năm 2026" in docx_lines(open_docx(saved.read_bytes()))
 
 
-def test_a_two_digit_year_is_refused_as_it_is_typed_and_when_sent(english, base_url,  # noqa: F811
-                                                                   shots):  # noqa: F811
+def test_a_two_digit_year_is_refused_as_it_is_typed_and_when_sent(english, base_url,
+                                                                   shots):
     english.goto(base_url)
     fill_quyet_dinh(english)
     date = english.get_by_label("Ngày ban hành")

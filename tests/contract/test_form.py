@@ -22,7 +22,7 @@ from service.config import Settings
 from service.convert import DocxSource, docx_bytes
 from service.errors import ConverterBusy
 from service.pipeline import DOCX, PDF
-from service.web import form, inputs
+from service.web import form, inputs, preview
 from tests.conftest import ROOT, docx_lines, example, open_docx
 
 FONT = ROOT / "fonts" / "LiberationSerif-Regular.ttf"
@@ -510,20 +510,55 @@ def test_an_unreadable_upload_is_named_beside_the_file_input(client, content, me
 
 # --- Preview -----------------------------------------------------------------------------------
 
-def test_preview_shows_page_one_as_an_image(pdf_app, converter):
+LONG_BODY = "\r\n".join(f"Điều {n}. Nội dung điều {n} của quyết định." for n in range(1, 61))
+
+
+def preview_images(html: str) -> list[tuple[str, pymupdf.Pixmap]]:
+    """(alt text, image) of each page the preview shows."""
+    return [(alt, pymupdf.Pixmap(base64.b64decode(data))) for data, alt in re.findall(
+        r'<img src="data:image/png;base64,([^"]+)" width="\d+" height="\d+"\s+alt="([^"]+)"',
+        html)]
+
+
+def dark_pixels(pix: pymupdf.Pixmap) -> int:
+    return sum(1 for v in pix.samples[::pix.n] if v < 128)
+
+
+def test_preview_shows_every_page(pdf_app, converter):
     client = pdf_app.test_client()
     before = converter.calls
-    response = post(client, {**QUYET_DINH, "action": "preview"})
+    response = post(client, {**QUYET_DINH, "action": "preview", "body": LONG_BODY})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert converter.calls == before + 1
-    png = re.search(r'src="data:image/png;base64,([^"]+)"', html)
-    assert png, "no preview image"
-    pix = pymupdf.Pixmap(base64.b64decode(png[1]))
-    assert (pix.width, pix.height) == (662, 936)       # A4 at 80 dpi
-    dark = sum(1 for v in pix.samples[: pix.stride * 200: pix.n] if v < 128)
-    assert dark > 200, "page 1 looks blank"
+    shown = preview_images(html)
+    total = len(shown)
+    assert total >= 2, "the long body should run over several pages"
+    assert f"Xem trước: {total} trang" in html
+    for number, (alt, pix) in enumerate(shown, 1):
+        assert alt == f"Trang {number}/{total} của văn bản sẽ tải về"
+        assert (pix.width, round(pix.height, -1)) == (910, 1290)   # A4 at 110 dpi: sharp at 100 %
+        assert dark_pixels(pix) > 200, f"page {number} looks blank"
     assert Page(html).values["signer_name"] == "Trần Văn Bình"        # ready to download
+
+
+def test_preview_alone_for_the_script_that_swaps_it_in(pdf_app):
+    response = post(pdf_app.test_client(), {**QUYET_DINH, "action": "preview"},
+                    headers={form.PART_HEADER: form.PREVIEW_PART})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<aside class="preview has-pages" id="preview"')
+    assert "<form" not in html and len(preview_images(html)) == 1
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_long_document_previews_its_first_pages_and_says_so(pdf_app, converter):
+    pdf = converter.to_pdf(pdf_app.extensions["vanban.pipeline"].generate(
+        {**example("quyet_dinh")}).content)
+    pages = preview.page_pngs(pdf, max_pages=1)
+    assert pages.total == pymupdf.open(stream=pdf, filetype="pdf").page_count
+    width, height = pages.images[0].size
+    assert len(pages.images) == 1 and width == 910 and abs(height - 1286) <= 1
 
 
 def test_preview_of_an_invalid_form_shows_the_errors_instead(pdf_app, converter):

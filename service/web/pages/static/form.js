@@ -2,7 +2,6 @@
 // ignores the ones the chosen type does not use, so nothing here is needed to submit.
 (function () {
   "use strict";
-  var form = document.getElementById("doc-form");
   var type = document.getElementById("f-type");
   var firstMode = document.getElementById("f-signer_mode_1");
 
@@ -25,16 +24,6 @@
   firstMode.addEventListener("change", showSecondLevel);
   showForType();
   showSecondLevel();
-
-  // A preview taken before an edit no longer shows the document: say so.
-  var preview = document.getElementById("preview");
-  var stale = document.getElementById("preview-stale");
-  if (stale) {
-    form.addEventListener("input", function () {
-      stale.hidden = false;
-      preview.classList.add("is-stale");
-    }, { once: true });
-  }
 
   // The date as it will print, said beside the field as the clerk types (GET /ngay reads it
   // with the submission's own rules); leaving the field tidies 01122026 into 01/12/2026.
