@@ -2,9 +2,9 @@
 uses to hand a batch to the broker.
 
 The task gets plain data (batch id, item index), claims the item in the job store, calls
-`run_item` (so `Pipeline.generate` inside) and returns `{done, total}`; the store, which the
-API reads, is where results and progress land. Each worker process builds its own pipeline and
-LibreOffice pool, after the fork (see service/worker.py).
+`run_item` (so `Pipeline.generate` inside) and returns what became of the item; the store,
+which the API reads, is where results and progress land. Each worker process builds its own
+pipeline and LibreOffice pool, after the fork (see service/worker.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from celery import Celery
 
 from service.batch.envelope import BatchRequest
 from service.batch.runner import Sweeper, owner_alive, run_item, sweep_interval
-from service.batch.store import Claim, Job, JobStore, open_store, owner_id
+from service.batch.store import Job, JobStore, open_store, owner_id
 from service.config import Settings
 from service.db import open_database
 from service.errors import QueueUnavailable
@@ -103,18 +103,18 @@ def make_celery(settings: Settings, state: WorkerState | None = None) -> Celery:
     state = state or WorkerState(settings)
 
     @app.task(name=TASK, bind=True, max_retries=None)
-    def make_item(self: Any, job_id: str, index: int) -> dict[str, int]:
+    def make_item(self: Any, job_id: str, index: int) -> str:
         store, pipeline = state.get()
         worker = self.request.hostname
         got = store.claim(job_id, index, state.owner, worker, alive=owner_alive)
         if isinstance(got, float):          # another worker holds it; look again after its lease
             raise self.retry(countdown=max(1.0, got - time.time()))
-        if isinstance(got, Claim):
-            outcome = run_item(store, pipeline, got, worker)
-            if outcome.state == "retry":
-                raise self.retry(countdown=outcome.retry_in)
-        job = store.job(job_id)
-        return {"done": job.done + job.failed, "total": job.total}
+        if got is None:
+            return "finished"               # made already (a task sent twice), or its batch is
+        outcome = run_item(store, pipeline, got, worker)
+        if outcome.state == "retry":
+            raise self.retry(countdown=outcome.retry_in)
+        return outcome.state
 
     return app
 
