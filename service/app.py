@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, *,
 
     # Before the converter starts: a broken signing profile stops the start with no soffice
     # left behind.
-    signer = sign.create_signer(settings.signing)
+    signer = sign.create_signer(settings.signing, settings.fonts_dir)
     app.extensions["vanban.trust"] = sign.load_trust(settings.signing.trust)
     if converter is None and settings.pdf_enabled:
         from service.convert import create_converter  # LibreOffice only when PDF is on

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import schemas
-from service.errors import UnsupportedFormatError, ValidationError
+from service.errors import RenderError, UnsupportedFormatError, ValidationError
 from service.model import metadata
 from service.model.build import build
 from service.model.document import Document
@@ -17,6 +17,9 @@ from service.render.docx import DocxRenderer
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 MEDIA_TYPES = {"docx": DOCX, "pdf": PDF}
+# A PDF's parts: the whole document, the text up to its signature, or its phụ lục as a file of
+# their own (signed by the agency alone, its text at the top right; nd30-spec §8).
+PARTS = ("all", "text", "appendices")
 
 
 class PdfConverter(Protocol):
@@ -33,6 +36,8 @@ class PdfSigner(Protocol):
 
     def sign(self, pdf: bytes, request: Mapping[str, Any], blocks: Sequence[Any],
              pages: int) -> bytes: ...
+
+    def sign_separate(self, pdf: bytes, request: Mapping[str, Any], symbol: str) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,15 @@ class Pipeline:
         return data, build(data)
 
     def generate(self, payload: Any, fmt: str = "docx", *, pdfa: bool = False,
-                 enter: bool = True) -> Output:
-        """The document as DOCX or PDF. With `number: "auto"` or `register: true` it is
-        numbered and entered in the register in the same step (`enter=False`: a preview that
-        shows the next number and takes none)."""
+                 enter: bool = True, part: str = "all") -> Output:
+        """The document as DOCX or PDF (or one `part` of the PDF). With `number: "auto"` or
+        `register: true` it is numbered and entered in the register in the same step
+        (`enter=False`: a preview that shows the next number and takes none)."""
         if fmt not in MEDIA_TYPES:
             raise UnsupportedFormatError(f"Định dạng '{fmt}' không được hỗ trợ (docx, pdf).")
         self._need_pdf(fmt)
         data, document = self._prepare(payload)
+        self._check_part(part, fmt, document, data.get("sign"))
         sign = data.get("sign")
         if sign:                        # refused before anything is rendered
             if fmt != "pdf":
@@ -100,23 +106,42 @@ class Pipeline:
             if self.register is None:
                 raise ValidationError({"register": ["Máy chủ này không có sổ đăng ký."]})
             made, entry = self.register.enter(
-                data, payload, lambda numbered: self._make(build(numbered), fmt, pdfa, sign))
+                data, payload,
+                lambda numbered: self._make(build(numbered), fmt, pdfa, sign, part))
             output = replace(made, number=entry.number, register_id=entry.id)
         else:
-            output = self._make(document, fmt, pdfa, sign)
+            output = self._make(document, fmt, pdfa, sign, part)
         for observe in self.observers:
             observe(output)
         return output
 
+    @staticmethod
+    def _check_part(part: str, fmt: str, document: Document,
+                    sign: Mapping[str, Any] | None) -> None:
+        problem = None
+        if part not in PARTS:
+            problem = f"Phải là một trong: {', '.join(PARTS)}."
+        elif part != "all" and fmt != "pdf":
+            problem = "Chỉ tách phần của văn bản PDF (format=pdf)."
+        elif part != "all" and not document.appendices:
+            problem = "Văn bản không có phụ lục để tách."
+        elif part == "appendices" and sign and sign.get("personal"):
+            problem = ("Tệp phụ lục riêng chỉ có chữ ký số của cơ quan (sign.agency); người "
+                       "có thẩm quyền ký văn bản chính.")
+        if problem:
+            raise ValidationError({"part": [problem]})
+
     def _make(self, document: Document, fmt: str, pdfa: bool,
-              sign: Mapping[str, Any] | None) -> Output:
+              sign: Mapping[str, Any] | None, part: str = "all") -> Output:
         record = document.record
         if fmt == "pdf":
-            content, record = self._pdf(document, pdfa=pdfa, sign=sign)
+            content, record = self._pdf(document, pdfa=pdfa, sign=sign, part=part)
         else:
             content = self.renderer.render(document, schemas.TYPES[document.type].template)
-        return Output(content, fmt, document.type, f"{document.filename}.{fmt}",
-                      f"{document.filename_utf8}.{fmt}", record,
+        plain, pretty = document.filename, document.filename_utf8
+        if part == "appendices":
+            plain, pretty = f"{plain}-phu-luc", f"{pretty} - Phụ lục"
+        return Output(content, fmt, document.type, f"{plain}.{fmt}", f"{pretty}.{fmt}", record,
                       document.number_line.removeprefix("Số:").strip())
 
     def metadata(self, payload: Any) -> dict[str, Any]:
@@ -132,8 +157,10 @@ class Pipeline:
             raise UnsupportedFormatError("Máy chủ này chưa bật xuất PDF; hãy yêu cầu DOCX.")
 
     def _pdf(self, document: Document, *, pdfa: bool = False,
-             sign: Mapping[str, Any] | None = None) -> tuple[bytes, dict[str, Any]]:
-        """The document's PDF with its Phụ lục VI record in the XMP, signed when asked."""
+             sign: Mapping[str, Any] | None = None,
+             part: str = "all") -> tuple[bytes, dict[str, Any]]:
+        """The document's PDF (or a part of it) with its Phụ lục VI record in the XMP, signed
+        when asked."""
         from service.convert import PdfOptions  # the PDF stack loads only when asked for
         from service.convert.metadata import XmpSchema, embed_xmp, page_count
 
@@ -141,10 +168,15 @@ class Pipeline:
         # The converter renders when it has a process for it (service.convert.DocxSource).
         pdf = self.converter.to_pdf(lambda: self.renderer.render(document, template),
                                     PdfOptions(pdfa=pdfa))
+        if part != "all":
+            pdf = self._part(pdf, document, part)
         pages = page_count(pdf)
         record = metadata.with_pages(document.record, pages)
         pdf = embed_xmp(pdf, XmpSchema(metadata.NAMESPACE, metadata.PREFIX, metadata.TITLE,
                                        metadata.FIELDS), record)
+        if sign and part == "appendices":
+            return self.signer.sign_separate(
+                pdf, sign, document.number_line.removeprefix("Số:").strip()), record
         if sign:
             from service.sign.pades import SignatureBlock
 
@@ -152,3 +184,16 @@ class Pipeline:
             blocks = [SignatureBlock(s.lines, s.name) for s in printed]
             pdf = self.signer.sign(pdf, sign, blocks, pages)
         return pdf, record
+
+    @staticmethod
+    def _part(pdf: bytes, document: Document, part: str) -> bytes:
+        """The text's pages, or the phụ lục's: each phụ lục starts a page headed by its label."""
+        from service.convert.metadata import page_count
+        from service.convert.pages import select_pages
+        from service.sign.placement import first_page_headed
+
+        total = page_count(pdf)
+        start = first_page_headed(pdf, total, document.appendices[0].label)
+        if start is None:
+            raise RenderError(detail=f"no page headed {document.appendices[0].label!r}")
+        return select_pages(pdf, *((0, start) if part == "text" else (start, total)))

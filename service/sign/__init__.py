@@ -17,15 +17,26 @@ if TYPE_CHECKING:
     from service.sign.pades import DocumentSigner
 
 
-def create_signer(settings: SigningSettings) -> DocumentSigner | None:
-    """The signer of the configured profiles; None when none are configured. A profile that
-    cannot be used raises SettingsError naming it."""
+def create_signer(settings: SigningSettings, fonts_dir: Path) -> DocumentSigner | None:
+    """The signer of the configured profiles (its visible text set in the font of
+    `fonts_dir`); None when none are configured. A profile that cannot be used raises
+    SettingsError naming it."""
     if not settings.profiles:
         return None
     from service.sign.pades import DocumentSigner
     from service.sign.profiles import load_profiles
 
-    return DocumentSigner(load_profiles(settings.profiles))
+    return DocumentSigner(load_profiles(settings.profiles), text_font(fonts_dir))
+
+
+def text_font(fonts_dir: Path) -> Path:
+    """Times New Roman when the deployment has it (fonts/times.ttf), else Liberation Serif,
+    its metric twin (README, Templates)."""
+    for name in ("times.ttf", "LiberationSerif-Regular.ttf"):
+        if (fonts_dir / name).is_file():
+            return fonts_dir / name
+    raise SettingsError(f"no Times New Roman or Liberation Serif in {fonts_dir} for the "
+                        "text of agency signatures")
 
 
 def load_trust(path: str) -> list[x509.Certificate]:

@@ -109,3 +109,23 @@ def find_space(pdf: bytes, pages: int, titles: Sequence[str], name: str) -> Sign
             if nearest_text and nearest_text in title_text:
                 return SignatureSpace(page, nearest, rect)
     raise BlockNotFound(f"no signature block of {name!r} in the PDF")
+
+
+def first_page_headed(pdf: bytes, pages: int, text: str) -> int | None:
+    """The first page (0-based) whose topmost line reads `text`: where a phụ lục starts (its
+    label heads a new page, nd30-spec §4)."""
+    wanted = _norm(text)
+    for page in range(pages):
+        lines = list(_lines(pdf, page))
+        if lines and max(lines, key=lambda item: item[1].y1)[0] == wanted:
+            return page
+    return None
+
+
+def corner(pdf: bytes, page: int, width: float, height: float) -> Rect:
+    """A box of this size at the top right of `page`, above its first line and flush with the
+    right edge of its text: "góc trên, bên phải, trang đầu" (nd30-spec §8)."""
+    lines = [rect for _, rect in _lines(pdf, page)]
+    right = max(rect.x1 for rect in lines)
+    top = max(rect.y1 for rect in lines)
+    return Rect(right - width, top + MARGIN, right, top + MARGIN + height)

@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from schemas import TYPES
 from service.errors import PayloadError, UnsupportedFormatError, UnsupportedMediaType
 from service.model import metadata
-from service.pipeline import DOCX, MEDIA_TYPES, PDF, Output, Pipeline
+from service.pipeline import DOCX, MEDIA_TYPES, PARTS, PDF, Output, Pipeline
 
 METADATA = "metadata"               # ?format=metadata: the Phụ lục VI record, not a file
 XML = "application/xml"
@@ -167,6 +167,9 @@ def file_response(output: Output) -> Response:
                         "tin đầu ra theo Phụ lục VI (JSON; XML khi Accept: application/xml)"},
         {"name": "pdfa", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
          "description": "PDF/A-2b khi là 1"},
+        {"name": "part", "in": "query", "schema": {"type": "string", "enum": list(PARTS)},
+         "description": "PDF: all (mặc định), text (văn bản đến chữ ký), appendices (các phụ "
+                        "lục thành tệp riêng; cơ quan ký số, dòng chữ ở góc trên bên phải)"},
     ],
     requestBody={"required": True, "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Document"}}}},
@@ -177,7 +180,8 @@ def create_document() -> Response:
     fmt = requested_format()
     if fmt == METADATA:
         return metadata_response(pipeline().metadata(payload))
-    output = pipeline().generate(payload, fmt, pdfa=request.args.get("pdfa") in {"1", "true"})
+    output = pipeline().generate(payload, fmt, pdfa=request.args.get("pdfa") in {"1", "true"},
+                                 part=request.args.get("part") or "all")
     return file_response(output)
 
 

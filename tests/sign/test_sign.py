@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,9 +22,11 @@ from pyhanko_certvalidator import ValidationContext
 
 from service import create_app
 from service.config import Settings, SettingsError
+from service.model import metadata
 from service.sign.profiles import load_profiles
 from tests.conftest import example
 from tests.layout.conftest import MM, Page
+from tests.layout.test_conformance import only
 from tests.sign.pki import PASSWORD, SEAL_MM, Pki, seal_image
 
 pytestmark = pytest.mark.soffice
@@ -243,3 +246,90 @@ def test_a_broken_profile_stops_the_start_naming_it(pki: Pki, tmp_path: Path, na
     with pytest.raises(SettingsError, match=says):               # and the app does not start
         create_app(Settings.from_env({"VANBAN_SIGNING_PROFILES": str(path),
                                       "VANBAN_PDF_ENABLED": "false"}))
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["thu-ky-left", "chu-toa-right"])
+def test_with_several_blocks_the_person_signs_their_own(sign_app: Flask, which: int) -> None:
+    payload = example("bien_ban")
+    payload["signers"][which]["name"] = "Lê Thị Thu Hà"        # the profile's certificate holder
+    payload["sign"] = {"personal": "ha", "agency": "vanthu"}
+    response = sign_app.test_client().post("/v1/documents?format=pdf", json=payload)
+    assert response.status_code == 200, response.data[:300]
+    with pymupdf.open(stream=response.data, filetype="pdf") as doc:
+        page = next(p for p in doc if list(p.widgets()))
+        widgets = {w.field_name: w.rect for w in page.widgets()}
+        mine = Page(page).line("Lê Thị Thu Hà")[0]
+        other = Page(page).line(re.escape(payload["signers"][1 - which]["name"]))[0]
+    sig = widgets["vanban-nguoi-ky"]
+    assert abs((sig.x0 + sig.x1) / 2 / MM - mine.centre) < 0.5
+    assert abs((sig.x0 + sig.x1) / 2 / MM - other.centre) > 30
+    assert widgets["vanban-co-quan"].x1 / MM < mine.centre
+
+
+def test_with_several_blocks_a_profile_of_nobody_there_is_refused(sign_app: Flask) -> None:
+    payload = example("bien_ban")
+    payload["sign"] = {"personal": "ha"}
+    response = sign_app.test_client().post("/v1/documents?format=pdf", json=payload)
+    assert response.status_code == 422
+    assert "sign.personal" in response.json["error"]["fields"]
+
+
+def _appended() -> dict:
+    from tests.layout.conftest import variants
+
+    return variants()["quyet_dinh_appendices"]
+
+
+def test_appendices_in_a_file_of_their_own_carry_the_agency_s_text(sign_app: Flask,
+                                                                  pki: Pki) -> None:
+    client = sign_app.test_client()
+    payload = _appended()
+    whole = client.post("/v1/documents?format=pdf", json=payload).data
+    payload["sign"] = {"agency": "vanthu"}
+    response = client.post("/v1/documents?format=pdf&part=appendices", json=payload)
+    assert response.status_code == 200, response.data[:300]
+    assert 'filename="07-QD-UBND-phu-luc.pdf"' in response.headers["Content-Disposition"]
+    with pymupdf.open(stream=whole, filetype="pdf") as a, \
+            pymupdf.open(stream=response.data, filetype="pdf") as b:
+        text_pages = next(i for i, p in enumerate(a) if Page(p).texts[0].startswith("Phụ lục"))
+        assert b.page_count == a.page_count - text_pages
+        stamped = [[t for t in Page(p).texts if not t.startswith("Số: 07")] for p in b]
+        assert stamped == [Page(p).texts for p in a][text_pages:]     # the same pages
+        assert f'{metadata.PREFIX}:PageAmount="{b.page_count}"' in b.get_xml_metadata()
+        b.bake()                    # the signature's appearance into the page, to read it
+        page = Page(b[0])
+    stamp = page.line(r"Số: 07/QĐ-UBND; \d\d/\d\d/\d{4}; \d\d:\d\d:\d\d \+07:00")
+    only(stamp, size=10.0, bold=False, italic=False)
+    assert stamp[0].color == 0                              # black (nd30-spec §8)
+    first = page.line("Phụ lục I")
+    assert stamp[0].y1 < first[0].y0                        # above the page's first line
+    right = max(s.x1 for line in page.lines for s in line if s is not stamp[0])
+    assert abs(stamp[-1].x1 - right) < 1.0                  # at the right, page 1
+    report = client.post("/v1/verify", data=response.data,
+                         content_type="application/pdf").json
+    assert report["intact"] and [s["field"] for s in report["signatures"]] == ["vanban-co-quan"]
+    assert report["signatures"][0]["coverage"] == "entire_file"
+
+
+def test_the_text_alone_is_signed_as_the_whole_document(sign_app: Flask) -> None:
+    payload = _appended()
+    payload["sign"] = {"personal": "ha", "agency": "vanthu"}
+    payload["signer"]["name"] = "Lê Thị Thu Hà"
+    response = sign_app.test_client().post("/v1/documents?format=pdf&part=text", json=payload)
+    assert response.status_code == 200, response.data[:300]
+    with pymupdf.open(stream=response.data, filetype="pdf") as doc:
+        assert not any(Page(p).texts[0].startswith("Phụ lục") for p in doc)
+        assert len([w for p in doc for w in p.widgets()]) == 2
+
+
+@pytest.mark.parametrize(("query", "payload", "says"), [
+    ("format=pdf&part=appendices", {"sign": {"personal": "ha"}}, "agency"),
+    ("format=pdf&part=appendices", {"appendices": []}, "không có phụ lục"),
+    ("format=docx&part=text", {}, "PDF"),
+    ("format=pdf&part=cover", {}, "all, text, appendices"),
+], ids=["person-on-appendices", "no-appendices", "docx", "unknown-part"])
+def test_bad_parts_are_refused(sign_app: Flask, query: str, payload: dict, says: str) -> None:
+    body = {**_appended(), **payload}
+    response = sign_app.test_client().post(f"/v1/documents?{query}", json=body)
+    assert response.status_code == 422
+    assert says in " ".join(response.json["error"]["fields"]["part"])
