@@ -92,8 +92,9 @@ class DrafterSchema(StrictSchema):
     """Ký hiệu người soạn thảo và số lượng bản phát hành (ô 12, §4): `PL.(300)`."""
 
     code = Code(required=True)
+    # A validator must raise: marshmallow 4 ignores one that returns False.
     copies = fields.Integer(load_default=None, allow_none=True, strict=True,
-                            validate=lambda n: n > 0,
+                            validate=validate.Range(min=1, error="Phải là số nguyên dương."),
                             error_messages={"invalid": "Phải là số nguyên dương."})
 
 
@@ -214,7 +215,10 @@ class TableSpec(StrictSchema):
     columns = List(Text(max_length=500), required=True, validate=length("table_columns", 1))
     rows = List(List(Text(max_length="cell_chars", allow_blank=True)), load_default=list,
                 validate=length("table_rows"))
-    widths = List(fields.Float(validate=lambda w: w > 0), load_default=None, allow_none=True)
+    widths = List(fields.Float(validate=validate.Range(min=0, min_inclusive=False,
+                                                       error="Độ rộng phải lớn hơn 0."),
+                               error_messages={"invalid": "Phải là một số."}),
+                  load_default=None, allow_none=True)
 
     @validates_schema
     def _shape(self, data: dict, **kwargs: Any) -> None:

@@ -112,6 +112,16 @@ def test_table_shape_is_checked():
     assert "body.2.children.0.table.widths" in fields
 
 
+def test_widths_and_copies_must_be_positive():
+    payload = example("to_trinh")
+    payload["body"][2]["children"][0]["table"]["widths"] = [1, 0, -2]
+    payload["drafter"] = {"code": "PL", "copies": 0}
+    fields = errors_of(payload)
+    assert fields["body.2.children.0.table.widths.1"] == ["Độ rộng phải lớn hơn 0."]
+    assert fields["body.2.children.0.table.widths.2"] == ["Độ rộng phải lớn hơn 0."]
+    assert fields["drafter.copies"] == ["Phải là số nguyên dương."]
+
+
 def test_body_must_not_be_empty_or_too_deep():
     payload = example("ke_hoach")
     payload["body"] = []
