@@ -37,6 +37,7 @@ from service.batch.store import Job, JobStore, item_key, open_store
 from service.config import DatabaseSettings, Settings, SettingsError
 from service.db import close_database, open_database
 from service.errors import ValidationError, VanbanError
+from service.register import Register, registered
 
 STATE_DIR = ".vanban"
 MANIFEST = "exported.json"      # the files a run put in DIR, so the next run can tidy them
@@ -156,6 +157,8 @@ def run_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     # The run's own database in DIR/.vanban/, whatever VANBAN_DATABASE_URL says: its batches
     # are this folder's (jobs.sqlite3 there is the store of the versions before the database).
+    # The register is not: it stays the deployment's (below).
+    deployment = settings.database
     state = args.out / STATE_DIR
     settings = dataclasses.replace(
         settings, pdf_enabled=request.format == "pdf",     # LibreOffice only when needed
@@ -178,6 +181,10 @@ def run_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except VanbanError as exc:
         print(_message(exc), file=err)
         return NOT_STARTED
+    if any(registered(item.payload) for item in request.items):
+        # A number taken here is taken for every way in: one series per agency and year
+        # (nd30-spec §3.4), in the deployment's register, not in this folder's database.
+        app.extensions["vanban.pipeline"].register = Register(open_database(deployment))
     runner: InlineRunner = app.extensions["vanban.batch"]
     store = runner.store
     try:
@@ -261,9 +268,9 @@ def _read_json(path: Path) -> Any:
 def batch_id(request: BatchRequest) -> str:
     """The same input makes the same id, so running the command again finds its batch."""
     digest = hashlib.sha256(f"{request.format}|{request.merged_pdf}".encode())
-    for item in request.items:
+    for index, item in enumerate(request.items):
         part = (json.dumps(item.error, ensure_ascii=False, sort_keys=True) if item.error
-                else item_key(item.payload, request.format))
+                else item_key(item.payload, request.format, index))
         digest.update(f"\n{part}|{item.name or ''}".encode())
     return digest.hexdigest()[:32]
 

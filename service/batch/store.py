@@ -95,9 +95,13 @@ class Finished:
     output: str                 # its document among the batch's outputs (output_name)
 
 
-def item_key(payload: Any, fmt: str) -> str:
-    """What makes two items the same document: their payload and format."""
+def item_key(payload: Any, fmt: str, index: int) -> str:
+    """What makes two items the same document: their payload and format; and, when the
+    register numbers it (`"number": "auto"`), its place in the batch too: two such items
+    alike are two documents, each with a number of its own, never one file shared."""
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if isinstance(payload, dict) and payload.get("number") == "auto":
+        text += f"\n#{index}"
     return hashlib.sha256(f"{fmt}\n{text}".encode()).hexdigest()
 
 
@@ -139,7 +143,7 @@ class JobStore:
                            error=json.dumps({"fields": item.error}, ensure_ascii=False))
             else:
                 row.update(state="pending", payload=json.dumps(item.payload, ensure_ascii=False),
-                           key=item_key(item.payload, request.format))
+                           key=item_key(item.payload, request.format, index))
             rows.append(row)
         if not self.outputs.room():
             raise StorageFull(detail=f"no room for batch outputs in {self.outputs}")

@@ -68,6 +68,13 @@ class Entry:
                     timespec="seconds")}
 
 
+def registered(payload: Any) -> bool:
+    """Whether a payload asks the register for its number (`"number": "auto"`) or an entry
+    (`"register": true`)."""
+    return isinstance(payload, Mapping) and (payload.get("number") == AUTO
+                                             or payload.get("register") is True)
+
+
 def issuer_of(data: Mapping[str, Any]) -> str:
     """The code a series runs under: the issuer's, or a joint document's codes as its ký hiệu
     joins them (UBND-UBMTTQ)."""

@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service.__main__ import main
 from service.db import Database
-from service.db.models import BatchItem
+from service.db.models import BatchItem, RegisterEntry
 from service.pipeline import Pipeline
 from tests.batch.conftest import docx_text
 from tests.conftest import ROOT, example
@@ -183,3 +183,22 @@ def test_pdfs_and_the_merged_pdf_from_the_command_line(tmp_path, monkeypatch):
     assert len(merged.pages) == sum(pages)
     assert "KẾ HOẠCH" in merged.pages[0].extract_text()
     assert "QUYẾT ĐỊNH" in merged.pages[pages[0]].extract_text()
+
+
+def test_automatic_numbers_are_the_deployment_register_s_one_per_document(tmp_path, monkeypatch):
+    """Two alike payloads numbered "auto" are two documents with a number each, never one file
+    shared; the numbers come from the deployment's register whatever folder a run writes to,
+    and a re-run takes none."""
+    monkeypatch.setenv("VANBAN_DATABASE_URL", f"sqlite:///{tmp_path / 'deployment.sqlite3'}")
+    payload = example("ke_hoach")
+    payload["number"] = "auto"
+    twice = write_json(tmp_path / "twice.json", [payload, payload])
+    assert cli("batch", twice, "--out", tmp_path / "a") == 0
+    assert cli("batch", write_json(tmp_path / "once.json", [payload]), "--out", tmp_path / "b") == 0
+    assert cli("batch", twice, "--out", tmp_path / "a") == 0          # made already: no number
+    assert documents(tmp_path / "a") == ["01-KH-UBND.docx", "02-KH-UBND.docx"]
+    assert documents(tmp_path / "b") == ["03-KH-UBND.docx"]
+    assert "Số: 02/KH-UBND" in docx_text((tmp_path / "a" / "02-KH-UBND.docx").read_bytes())
+    register = Database(f"sqlite:///{tmp_path / 'deployment.sqlite3'}")
+    with register.read() as connection:
+        assert connection.scalar(select(func.count()).select_from(RegisterEntry)) == 3
