@@ -55,6 +55,7 @@ def build(data: dict[str, Any]) -> Document:
     closes = not doc_type.closing_line
     parts = _PARTS[doc_type.opening](data, as_written, body is None) if doc_type.opening \
         else {}
+    cited = _cited(number_line.removeprefix("Số: "), when, electronic=bool(data.get("sign")))
     return Document(
         type=doc_type.key,
         type_name=_type_name(data, doc_type),
@@ -73,8 +74,7 @@ def build(data: dict[str, Any]) -> Document:
         drafter=(f"{drafter['code'].upper()}.({drafter['copies']})" if drafter
                  and drafter["copies"] else f"{drafter['code'].upper()}." if drafter else None),
         contact=data["contact"],
-        appendices=tuple(_appendices(data["appendices"], doc_type,
-                                     number_line.removeprefix("Số: "), when, as_written)),
+        appendices=tuple(_appendices(data["appendices"], doc_type, *cited, as_written)),
         signer=_signer(data["signer"]) if data["signer"] else None,
         stamps_top=(Stamp(data["circulation"].upper()),) if data["circulation"] else (),
         stamps_left=tuple(s for s in (
@@ -95,8 +95,8 @@ def build(data: dict[str, Any]) -> Document:
         addressees=tuple(nd30.dash_items(data["to"])) if "to" in doc_type.own else (),
         parties=tuple(Party(p["heading"].upper(), p["name"], p["representative"], p["title"],
                             tuple(p["lines"])) for p in data["parties"]),
-        attachment=_attachment(data["attachment"], doc_type, number_line, when,
-                               data["authority"], as_written) if data["attachment"] else None,
+        attachment=_attachment(data["attachment"], doc_type, *cited, data["authority"],
+                               as_written) if data["attachment"] else None,
         copy=_copy(data["copy"]) if data["copy"] else None,
         **parts,
     )
@@ -195,7 +195,17 @@ _PARTS: dict[str, Callable[[dict, str, bool], dict]] = {
 }
 
 
-def _attachment(attachment: dict, doc_type: DocType, number_line: str, when: PartialDate,
+def _cited(stem: str, when: PartialDate, *, electronic: bool) -> tuple[str, PartialDate]:
+    """How "(Kèm theo … số … ngày …)" names this document: by its số ký hiệu and date on
+    paper; in an electronic document, which carries them in its digital signature, with the
+    number and the date left unfilled (nd30-spec §4, §8; Mẫu 1.3 and 2.2)."""
+    if not electronic:
+        return stem, when
+    notation = stem.split("/", 1)[1] if "/" in stem else ""
+    return f"{nd30.NUMBER_BLANK}/{notation}", PartialDate(None, None, None)
+
+
+def _attachment(attachment: dict, doc_type: DocType, number: str, when: PartialDate,
                 authority: str | None, issuer: str) -> Attachment:
     """Mẫu 1.3: "(Kèm theo Quyết định số … ngày … của …)" names the deciding authority as
     the payload writes it (or the issuer, when the authority is given in capitals, which
@@ -203,7 +213,7 @@ def _attachment(attachment: dict, doc_type: DocType, number_line: str, when: Par
     attached = TYPES[attachment["type"]]
     who = authority if authority and not authority.isupper() else issuer
     reference = attachment["reference"] or (
-        f"(Kèm theo {doc_type.name.capitalize()} số {number_line.removeprefix('Số: ')} "
+        f"(Kèm theo {doc_type.name.capitalize()} số {number} "
         f"{nd30.date_words(*when)} của {who})")
     return Attachment(attached.name, attachment["subject"], reference,
                       _paragraphs(attachment["body"], attached.numbering))

@@ -293,8 +293,14 @@ def test_appendices_in_a_file_of_their_own_carry_the_agency_s_text(sign_app: Fla
             pymupdf.open(stream=response.data, filetype="pdf") as b:
         text_pages = next(i for i, p in enumerate(a) if Page(p).texts[0].startswith("Phụ lục"))
         assert b.page_count == a.page_count - text_pages
-        stamped = [[t for t in Page(p).texts if not t.startswith("Số: 07")] for p in b]
-        assert stamped == [Page(p).texts for p in a][text_pages:]     # the same pages
+        stamped = [" ".join(t for t in Page(p).texts if not t.startswith("Số: 07")) for p in b]
+        paper = [" ".join(Page(p).texts) for p in a][text_pages:]
+        # The same pages, but for the "(Kèm theo …)" line: an electronic document leaves its
+        # number and date unfilled (Mẫu 2.2); the paper one names them.
+        assert [_unreferenced(page) for page in stamped] == [_unreferenced(p) for p in paper]
+        assert re.search(r"\(Kèm theo Quyết định số\s+/QĐ-UBND ngày\s+tháng\s+năm 20\s+của "
+                         r"Ủy ban nhân dân xã Tân Phú\)", " ".join(stamped[0].split()))
+        assert "(Kèm theo Quyết định số 07/QĐ-UBND ngày 05 tháng 01 năm 2026" in paper[0]
         assert f'{metadata.PREFIX}:PageAmount="{b.page_count}"' in b.get_xml_metadata()
         b.bake()                    # the signature's appearance into the page, to read it
         page = Page(b[0])
@@ -333,3 +339,7 @@ def test_bad_parts_are_refused(sign_app: Flask, query: str, payload: dict, says:
     response = sign_app.test_client().post(f"/v1/documents?{query}", json=body)
     assert response.status_code == 422
     assert says in " ".join(response.json["error"]["fields"]["part"])
+
+
+def _unreferenced(text: str) -> str:
+    return re.sub(r"\(Kèm theo [^)]*\)", "", " ".join(text.split()))

@@ -295,3 +295,22 @@ def test_numbers_and_yes_no_may_come_as_text_from_a_form_or_a_sheet():
     fields = errors_of(payload)
     assert fields["leave.days"] == ["Phải là số nguyên dương."]
     assert fields["confirmation"] == ["Phải là true hoặc false."]
+
+
+def test_a_signed_document_leaves_the_number_and_date_of_its_references_unfilled():
+    """Mẫu 1.3 and 2.2: an electronic document carries its số and date in its digital
+    signature, so "(Kèm theo … số … ngày …)" leaves them for it (nd30-spec §4, §8)."""
+    payload = attached()
+    payload["appendices"] = [{"title": "Danh sách", "body": "Ông A."}]
+    paper = model(payload)
+    payload["sign"] = {"agency": "vanthu"}
+    electronic = model(payload)
+    blank = "\u00a0" * 8
+    assert paper.appendices[0].reference.startswith(
+        "(Kèm theo Quyết định số 07/QĐ-UBND ngày 05 tháng 01 năm 2026 của")
+    assert electronic.appendices[0].reference == (
+        f"(Kèm theo Quyết định số {blank}/QĐ-UBND ngày {blank} tháng {blank} năm 20"
+        f"{blank[:4]} của Ủy ban nhân dân xã Tân Phú)")
+    assert electronic.attachment.reference.startswith(
+        f"(Kèm theo Quyết định số {blank}/QĐ-UBND ngày {blank} tháng")
+    assert electronic.number_line == paper.number_line == "Số: 07/QĐ-UBND"
