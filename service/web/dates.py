@@ -107,3 +107,35 @@ def echo(raw: str, *, blank_day: bool) -> tuple[str | None, str | None]:
         return parse(raw, blank_day=blank_day).printed, None
     except DateRefused as exc:
         return None, str(exc)
+
+
+_TIME = r"(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})?\s*(?:phút)?"
+_GLUE = r"[\s,]*(?:lúc|ngày)?[\s,]*"
+_DAY = r"(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d+)"
+_MOMENTS = (re.compile(rf"(?:ngày\s*)?{_DAY}", re.I),
+            re.compile(rf"(?:lúc\s*)?{_TIME}{_GLUE}{_DAY}", re.I),
+            re.compile(rf"(?:ngày\s*)?{_DAY}{_GLUE}{_TIME}", re.I))
+
+
+def moment(raw: str) -> str:
+    """A time the clerk typed (giấy mời's thời gian, biên bản's start and end): a day as
+    dd/mm/yyyy, with a time (08:30, 8h30, 8 giờ 30) before or after it, becomes the contract's
+    YYYY-MM-DD[THH:MM] so it prints as the Mẫu write it; any other text prints as typed
+    ("sáng thứ Hai, ngày 15/01/2026"). A day or time that cannot be right is DateRefused."""
+    text = raw.strip()
+    for number, pattern in enumerate(_MOMENTS):
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        groups = m.groups()
+        day = groups[0] if number != 1 else groups[2]
+        hour, minute = (None, None) if number == 0 else (
+            groups[:2] if number == 1 else groups[1:])
+        when = parse(day)
+        if hour is None:
+            return when.contract
+        h, mi = int(hour), int(minute or 0)
+        if not (0 <= h <= 23 and 0 <= mi <= 59):
+            raise DateRefused(f"Giờ {hour}:{minute or '00'} không có (giờ 0–23, phút 0–59).")
+        return f"{when.contract}T{h:02d}:{mi:02d}"
+    return text

@@ -19,6 +19,7 @@ number, and the links to the ZIP and the merged PDF.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hmac
 import json
 import logging
@@ -54,22 +55,17 @@ from service.errors import (
     VanbanError,
 )
 from service.pipeline import Pipeline
-from service.web import dates, preview
+from service.web import dates, inputs, preview
 from service.web.documents import JsonRefused, file_response, loads_strict
 from service.web.errors import status_of
 from service.web.inputs import (
-    BY_PATH,
     LABELS,
-    MODE_NAMES,
-    SIGNER_LEVELS,
+    PATH_OF,
     TEXT_INPUTS,
-    TYPE_INPUTS,
-    TYPE_NAMES,
     Problem,
     Translation,
     path_label,
     place_errors,
-    section_types,
     translate,
 )
 
@@ -153,9 +149,7 @@ def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
     pdf_enabled = pipeline().converter is not None
     html = render_template(
         "form.html", values=values, errors=errors or {}, summary=summary or [],
-        labels=LABELS, type_names=TYPE_NAMES, type_inputs=TYPE_INPUTS,
-        section_types=section_types, mode_names=MODE_NAMES,
-        signer_levels=SIGNER_LEVELS, pdf_enabled=pdf_enabled, csrf_token=csrf_token(),
+        labels=LABELS, inputs=inputs, pdf_enabled=pdf_enabled, csrf_token=csrf_token(),
         batch_refused=batch_refused,
         pages=pages, preview_note=preview_note or (None if pdf_enabled else PDF_OFF),
         max_mb=max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000),
@@ -183,7 +177,7 @@ def date_echo() -> Response:
 
 @blp.post("/")
 def submit() -> Response | tuple[str, int]:
-    values = {name: request.form.get(name, "") for name in (*TEXT_INPUTS, "date_blank")}
+    values = {name: request.form.get(name, "") for name in TEXT_INPUTS}
     if not csrf_ok():
         log.info("form refused: CSRF token missing or wrong")
         return page(values, summary=[Problem("Biểu mẫu", CSRF_REFUSED)], status=400)
@@ -279,9 +273,6 @@ def too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
 
 ROWS_FILE = "form-rows.json"    # beside the batch's documents: each item's spreadsheet row
 BATCH_INPUTS = ("sheet", "base_file", "name_column", "merged_pdf", "format")
-_OWN_PATH = {name: path for path, name in BY_PATH.items()} | {"signer_mode_2": "signer.on_behalf",
-                                                                "signer_of_1": "signer.on_behalf",
-                                                                "signer_of_2": "signer.on_behalf"}
 _ENVELOPE_INPUT = {"format": "format", "merged_pdf": "merged_pdf", "name_column": "name_column",
                    "rows": "sheet", "base": "base_file"}
 NO_SHEET = "Hãy chọn tệp bảng tính (CSV hoặc XLSX) trước khi bấm “Tạo hàng loạt”."
@@ -319,7 +310,7 @@ class BatchRefused(Exception):
 def batch() -> Response | tuple[str, int]:
     # The batch's own limit, before anything is read (as POST /v1/batches does).
     request.max_content_length = batch_limit()
-    values = {name: request.form.get(name, "") for name in (*TEXT_INPUTS, "date_blank")}
+    values = {name: request.form.get(name, "") for name in TEXT_INPUTS}
     if not csrf_ok():
         log.info("batch form refused: CSRF token missing or wrong")
         return page(values, summary=[Problem("Biểu mẫu", CSRF_REFUSED)], status=400)
@@ -393,9 +384,8 @@ def start_batch(values: dict[str, str]) -> str:
                   if not covered(path, columns)}
         if t is not None:
             own = {name: messages for name, messages in t.errors.items()
-                   if not covered(_OWN_PATH.get(name, name), columns)}
-            by_input, listed = place_errors(fields, Translation(t.payload, own, t.lines,
-                                                                t.levels))
+                   if not covered(PATH_OF.get(name, name), columns)}
+            by_input, listed = place_errors(fields, dataclasses.replace(t, errors=own))
             for name, messages in by_input.items():
                 for message in messages:
                     refuse(name, message)

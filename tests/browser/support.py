@@ -8,6 +8,7 @@ Screenshots go to $VANBAN_SCREENSHOTS when set (to look at), else to the test's 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,24 +65,35 @@ def checked_page(browser: Any, **options: Any) -> Iterator[Any]:
 
 def fill_quyet_dinh(page: Any) -> None:
     """What a văn thư types for a quyết định, field by field, by the visible labels."""
-    page.get_by_label("Loại văn bản").select_option(label="Quyết định")
+    by_label(page, "Loại văn bản").select_option(label="Quyết định")
     # By role: the label's text also holds the "*" (hidden from the accessible name).
     page.get_by_role("textbox", name="Cơ quan ban hành", exact=True).fill(
         "Ủy ban nhân dân xã Tân Phú")
-    page.get_by_label("Viết tắt tên cơ quan ban hành").fill("UBND")
-    page.get_by_label("Số văn bản").fill("7")
-    page.get_by_label("Địa danh").fill("Tân Phú")
-    page.get_by_label("Ngày ban hành").fill("05/01/2026")
-    page.get_by_label("Trích yếu").fill("Về việc thành lập Tổ công nghệ số cộng đồng")
-    page.get_by_label("Thẩm quyền ban hành").fill("Chủ tịch Ủy ban nhân dân xã Tân Phú")
-    page.get_by_label("Căn cứ ban hành").fill(
+    by_label(page, "Viết tắt tên cơ quan ban hành").fill("UBND")
+    by_label(page, "Số văn bản").fill("7")
+    by_label(page, "Địa danh").fill("Tân Phú")
+    by_label(page, "Ngày ban hành").fill("05/01/2026")
+    by_label(page, "Trích yếu").fill("Về việc thành lập Tổ công nghệ số cộng đồng")
+    by_label(page, "Thẩm quyền ban hành").fill("Chủ tịch Ủy ban nhân dân xã Tân Phú")
+    by_label(page, "Căn cứ ban hành").fill(
         "Căn cứ Luật Tổ chức chính quyền địa phương\nTheo đề nghị của Chánh Văn phòng")
     page.get_by_role("textbox", name="Nội dung", exact=True).fill(BODY)
-    page.get_by_label("Nơi nhận").fill("Như Điều 3\nChủ tịch UBND xã")
-    page.get_by_label("Lưu", exact=True).fill("VT, VP")
-    page.get_by_label("Quyền hạn ký, dòng 1").select_option("TM")
-    page.get_by_label("Thay cho (dòng 1)").fill("Ủy ban nhân dân")
-    page.get_by_label("Quyền hạn ký, dòng 2").select_option("KT")
-    page.get_by_label("Thay cho (dòng 2)").fill("Chủ tịch")
-    page.get_by_label("Chức vụ người ký").fill("Phó Chủ tịch")
-    page.get_by_label("Họ và tên người ký").fill("Trần Văn Bình")
+    by_label(page, "Nơi nhận").fill("Như Điều 3\nChủ tịch UBND xã")
+    by_label(page, "Lưu", exact=True).fill("VT, VP")
+    by_label(page, "Quyền hạn ký, dòng 1").select_option("TM")
+    by_label(page, "Thay cho (dòng 1)").fill("Ủy ban nhân dân")
+    by_label(page, "Quyền hạn ký, dòng 2").select_option("KT")
+    by_label(page, "Thay cho (dòng 2)").fill("Chủ tịch")
+    by_label(page, "Chức vụ người ký").fill("Phó Chủ tịch")
+    by_label(page, "Họ và tên người ký").fill("Trần Văn Bình")
+
+
+def by_label(page: Any, text: str, *, exact: bool = True) -> Any:
+    """The input whose label is `text` (its "*" for required aside): the page's labels share
+    words ("Nơi nhận", "Nơi nhận điện"), so a label is matched whole unless told; of two types'
+    inputs with one label (giấy mời's and biên bản's "Địa điểm") the one shown."""
+    pattern = rf"^\s*{re.escape(text)}\s*\*?\s*$" if exact else re.escape(text)
+    labels = page.locator("label", has_text=re.compile(pattern, re.IGNORECASE))
+    shown = page.locator("label:visible", has_text=re.compile(pattern, re.IGNORECASE))
+    label = shown.first if shown.count() else labels.first
+    return page.locator(f'[id="{label.get_attribute("for")}"]')

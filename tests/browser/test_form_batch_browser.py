@@ -15,7 +15,12 @@ import pytest
 
 from service import create_app
 from tests.batch.conftest import Gate, docx_text, gate, read_zip
-from tests.browser.support import SCREEN, fill_quyet_dinh, sync_api  # skips without chromium
+from tests.browser.support import (  # skips without chromium
+    SCREEN,
+    by_label,
+    fill_quyet_dinh,
+    sync_api,
+)
 from tests.conftest import batch_settings
 
 ROWS = [["number", "signer.name", "_ho_ten"],
@@ -55,10 +60,10 @@ def test_a_clerk_makes_a_batch_from_a_spreadsheet(page, served, tmp_path, shots)
     base_url, held = served
     page.goto(base_url)
     fill_quyet_dinh(page)
-    page.get_by_label("Số văn bản").fill("")
-    page.get_by_label("Họ và tên người ký").fill("")           # every row brings its own
-    page.get_by_label("Bảng tính (CSV hoặc XLSX)").set_input_files(sheet())
-    page.get_by_label("Cột đặt tên tệp").fill("_ho_ten")
+    by_label(page, "Số văn bản").fill("")
+    by_label(page, "Họ và tên người ký").fill("")           # every row brings its own
+    by_label(page, "Bảng tính (CSV hoặc XLSX)").set_input_files(sheet())
+    by_label(page, "Cột đặt tên tệp").fill("_ho_ten")
     page.locator("#lo").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "batch-form-1366x768.png"))
     page.get_by_role("button", name="Tạo hàng loạt").click()
@@ -112,15 +117,15 @@ def test_a_bad_sheet_is_named_beside_its_input_and_the_form_kept(page, served, s
     base_url, _ = served
     page.goto(base_url)
     fill_quyet_dinh(page)
-    page.get_by_label("Bảng tính (CSV hoặc XLSX)").set_input_files(
+    by_label(page, "Bảng tính (CSV hoặc XLSX)").set_input_files(
         {"name": "lo.xls", "mimeType": "application/vnd.ms-excel", "buffer": b"\xd0\xcf\x11\xe0"})
     page.get_by_role("button", name="Tạo hàng loạt").click()
     error = page.locator("#f-sheet-error")
     error.wait_for()
     assert "Không đọc tệp .xls" in error.inner_text()
-    assert page.get_by_label("Bảng tính (CSV hoặc XLSX)").get_attribute("aria-invalid") == "true"
-    assert page.get_by_label("Trích yếu").input_value() == \
+    assert by_label(page, "Bảng tính (CSV hoặc XLSX)").get_attribute("aria-invalid") == "true"
+    assert by_label(page, "Trích yếu").input_value() == \
         "Về việc thành lập Tổ công nghệ số cộng đồng"
-    assert page.get_by_label("Thay cho (dòng 2)").input_value() == "Chủ tịch"
+    assert by_label(page, "Thay cho (dòng 2)").input_value() == "Chủ tịch"
     error.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "batch-error-1366x768.png"))

@@ -4,7 +4,7 @@ page without JS; and the page at 1366 × 768."""
 
 from __future__ import annotations
 
-from tests.browser.support import BODY, SCREEN, fill_quyet_dinh, new_page
+from tests.browser.support import BODY, SCREEN, by_label, fill_quyet_dinh, new_page
 from tests.conftest import docx_lines, open_docx
 
 
@@ -13,9 +13,9 @@ def test_a_clerk_fills_the_form_and_downloads_the_docx(page, base_url, tmp_path,
     page.screenshot(path=str(shots / "form-1366x768.png"))
     fill_quyet_dinh(page)
     # Only the quyết định's own inputs show; the letter's are hidden.
-    assert page.get_by_label("Căn cứ ban hành").is_visible()
-    assert not page.get_by_label("Kính gửi").is_visible()
-    assert not page.get_by_label("Viết tắt đơn vị soạn thảo").is_visible()
+    assert by_label(page, "Căn cứ ban hành").is_visible()
+    assert not by_label(page, "Kính gửi").is_visible()
+    assert not by_label(page, "Viết tắt đơn vị soạn thảo").is_visible()
     with page.expect_download() as info:
         page.get_by_role("button", name="Tải về").click()
     download = info.value
@@ -38,15 +38,15 @@ def test_a_clerk_fills_the_form_and_downloads_the_docx(page, base_url, tmp_path,
 def test_an_error_shows_beside_its_field_and_the_typed_text_stays(page, base_url, shots):
     page.goto(base_url)
     fill_quyet_dinh(page)
-    page.get_by_label("Họ và tên người ký").fill("")
-    page.get_by_label("Viết tắt tên cơ quan ban hành").fill("UB ND")
+    by_label(page, "Họ và tên người ký").fill("")
+    by_label(page, "Viết tắt tên cơ quan ban hành").fill("UB ND")
     page.get_by_role("button", name="Tải về").click()
 
     summary = page.locator("#summary")
     summary.wait_for()
     assert "2 chỗ cần sửa" in summary.inner_text()
     assert page.evaluate("document.activeElement.id") == "summary"
-    name_input = page.get_by_label("Họ và tên người ký")
+    name_input = by_label(page, "Họ và tên người ký")
     error = page.locator("#f-signer_name-error")
     assert " ".join(error.text_content().split()) == "Lỗi: Không được để trống."
     assert name_input.get_attribute("aria-invalid") == "true"
@@ -57,9 +57,9 @@ def test_an_error_shows_beside_its_field_and_the_typed_text_stays(page, base_url
     assert "Chỉ gồm chữ và số" in page.locator("#f-issuer_code-error").inner_text()
     # Everything typed is still there, line breaks and all, and the type's fields still show.
     assert page.get_by_role("textbox", name="Nội dung", exact=True).input_value() == BODY
-    assert page.get_by_label("Viết tắt tên cơ quan ban hành").input_value() == "UB ND"
-    assert page.get_by_label("Thay cho (dòng 2)").input_value() == "Chủ tịch"
-    assert page.get_by_label("Căn cứ ban hành").is_visible()
+    assert by_label(page, "Viết tắt tên cơ quan ban hành").input_value() == "UB ND"
+    assert by_label(page, "Thay cho (dòng 2)").input_value() == "Chủ tịch"
+    assert by_label(page, "Căn cứ ban hành").is_visible()
     page.screenshot(path=str(shots / "error-1366x768.png"))
     name_input.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "error-at-field-1366x768.png"))
@@ -69,7 +69,7 @@ def test_an_error_shows_beside_its_field_and_the_typed_text_stays(page, base_url
     assert page.evaluate("document.activeElement.id") == "f-signer_name"
     assert error.bounding_box()["y"] >= 0              # the message is on screen, not above it
     name_input.fill("Trần Văn Bình")
-    page.get_by_label("Viết tắt tên cơ quan ban hành").fill("UBND")
+    by_label(page, "Viết tắt tên cơ quan ban hành").fill("UBND")
     with page.expect_download() as info:
         page.get_by_role("button", name="Tải về").click()
     assert info.value.suggested_filename == "07-QĐ-UBND.docx"
@@ -81,9 +81,9 @@ def test_without_javascript_every_field_shows_and_the_unused_are_ignored(browser
     try:
         page.goto(base_url)
         fill_quyet_dinh(page)
-        page.get_by_label("Loại văn bản").select_option(label="Kế hoạch")
-        assert page.get_by_label("Kính gửi").is_visible()
-        page.get_by_label("Kính gửi").fill("Sở Nội vụ")
+        by_label(page, "Loại văn bản").select_option(label="Kế hoạch")
+        assert by_label(page, "Kính gửi").is_visible()
+        by_label(page, "Kính gửi").fill("Sở Nội vụ")
         page.get_by_role("textbox", name="Nội dung", exact=True).fill(
             "I. MỤC ĐÍCH\n1. Nâng cao chất lượng phục vụ.")
         with page.expect_download() as info:
@@ -103,7 +103,7 @@ def test_the_page_fits_a_1366_screen_with_the_download_button_in_reach(page, bas
     button = page.get_by_role("button", name="Tải về")
     box = button.bounding_box()
     assert box["y"] + box["height"] <= SCREEN["height"]        # the bar sticks to the bottom
-    page.get_by_label("Loại văn bản").select_option(label="Công văn")
-    assert page.get_by_label("Kính gửi").is_visible()
-    assert page.get_by_label("Viết tắt đơn vị soạn thảo").is_visible()
-    assert not page.get_by_label("Căn cứ ban hành").is_visible()
+    by_label(page, "Loại văn bản").select_option(label="Công văn")
+    assert by_label(page, "Kính gửi").is_visible()
+    assert by_label(page, "Viết tắt đơn vị soạn thảo").is_visible()
+    assert not by_label(page, "Căn cứ ban hành").is_visible()

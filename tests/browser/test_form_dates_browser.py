@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.support import checked_page, fill_quyet_dinh, sync_api  # skips w/o chromium
+from tests.browser.support import (  # skips w/o chromium
+    by_label,
+    checked_page,
+    fill_quyet_dinh,
+    sync_api,
+)
 from tests.conftest import docx_lines, open_docx
 
 
@@ -24,7 +29,7 @@ def test_an_english_browser_keeps_a_day_month_entry_as_typed(english, base_url, 
     english.goto(base_url)
     assert english.evaluate("navigator.language") == "en-US"
     fill_quyet_dinh(english)
-    date = english.get_by_label("Ngày ban hành")
+    date = by_label(english, "Ngày ban hành")
     date.fill("")
     date.press_sequentially("01122026")
     echo = english.locator("#f-date-echo")
@@ -43,7 +48,7 @@ def test_a_two_digit_year_is_refused_as_it_is_typed_and_when_sent(english, base_
                                                                    shots):
     english.goto(base_url)
     fill_quyet_dinh(english)
-    date = english.get_by_label("Ngày ban hành")
+    date = by_label(english, "Ngày ban hành")
     date.fill("01/12/26")
     echo = english.locator("#f-date-echo")
     sync_api.expect(echo).to_have_text(
@@ -53,10 +58,10 @@ def test_a_two_digit_year_is_refused_as_it_is_typed_and_when_sent(english, base_
     error = english.locator("#f-date-error")
     error.wait_for()
     assert "Năm phải đủ 4 chữ số" in error.inner_text()
-    assert english.get_by_label("Ngày ban hành").input_value() == "01/12/26"
+    assert by_label(english, "Ngày ban hành").input_value() == "01/12/26"
     english.locator(".field:has(#f-date)").screenshot(path=str(shots / "date-refused.png"))
     # Ticking "để trống ngày" keeps the month and year and says so.
     date.fill("12/2026")
-    english.get_by_label("Để trống ngày", exact=False).check()
+    by_label(english, "Để trống ngày", exact=False).check()
     sync_api.expect(echo).to_have_text("Sẽ in: ngày \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0"
                                        "\u00a0 tháng 12 năm 2026")

@@ -2,6 +2,9 @@
 // ignores the ones the chosen type does not use, so nothing here is needed to submit.
 (function () {
   "use strict";
+  // With the script the page shows only the chosen type's inputs, so the notes saying which
+  // types use an input (for a page without it) can go.
+  document.documentElement.classList.add("js");
   var type = document.getElementById("f-type");
   var firstMode = document.getElementById("f-signer_mode_1");
 
@@ -12,18 +15,48 @@
     });
   }
 
-  // The second quyền hạn line appears once the first is used (or already holds something).
-  function showSecondLevel() {
+  // A second quyền hạn line appears once the first is used (or already holds something):
+  // the main signer's and each signature block's alike.
+  function showSecondLevels() {
     var second = document.querySelector('.signer-level[data-level="2"]');
     var mode = document.getElementById("f-signer_mode_2");
     var of = document.getElementById("f-signer_of_2");
     second.hidden = !firstMode.value && !mode.value && !of.value;
+    document.querySelectorAll(".block").forEach(function (block) {
+      var first = block.querySelector(".level-1 select");
+      if (!first) { return; }
+      var used = Array.prototype.some.call(block.querySelectorAll(".level-2 select, .level-2 input"),
+        function (el) { return el.value.trim(); });
+      block.querySelectorAll(".level-2").forEach(function (el) {
+        el.hidden = !first.value && !used;
+      });
+    });
   }
 
+  // Signature blocks and parties: the first two show, each further one once the one before
+  // holds something, so the page offers a third signer without showing four empty blocks.
+  function showBlocks() {
+    document.querySelectorAll(".blocks").forEach(function (group) {
+      var previousFilled = true;
+      group.querySelectorAll(".block").forEach(function (block, index) {
+        var filled = Array.prototype.some.call(
+          block.querySelectorAll("input, textarea"), function (el) { return el.value.trim(); });
+        block.hidden = index >= 2 && !previousFilled && !filled;
+        previousFilled = filled;
+      });
+    });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.closest && event.target.closest(".blocks")) { showBlocks(); }
+  });
+  showBlocks();
+
   type.addEventListener("change", showForType);
-  firstMode.addEventListener("change", showSecondLevel);
+  document.addEventListener("change", function (event) {
+    if (event.target.tagName === "SELECT") { showSecondLevels(); }
+  });
   showForType();
-  showSecondLevel();
+  showSecondLevels();
 
   // The date as it will print, said beside the field as the clerk types (GET /ngay reads it
   // with the submission's own rules); leaving the field tidies 01122026 into 01/12/2026.
@@ -48,7 +81,7 @@
     var asked = ++echoAsked;
     var query = "?value=" + encodeURIComponent(dateInput.value) +
       "&blank=" + (blankDay.checked ? "1" : "0");
-    fetch(dateInput.getAttribute("data-echo-url") + query, { cache: "no-store" })
+    fetch(echo.getAttribute("data-echo-url") + query, { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         if (asked !== echoAsked) { return; }          // an older answer, overtaken
