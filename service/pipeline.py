@@ -58,6 +58,23 @@ class Output:
         return MEDIA_TYPES[self.format]
 
 
+@dataclass(frozen=True)
+class _Both:
+    """The DOCX and the PDF made in one register entry (Register.enter takes the PDF's number,
+    record and số ký hiệu for the entry)."""
+
+    docx: Output
+    pdf: Output
+
+    @property
+    def symbol(self) -> str:
+        return self.pdf.symbol
+
+    @property
+    def record(self) -> dict[str, Any]:
+        return self.pdf.record
+
+
 class Pipeline:
     def __init__(self, renderer: DocxRenderer, converter: PdfConverter | None = None, *,
                  limits: schemas.Limits | None = None, signer: PdfSigner | None = None,
@@ -115,6 +132,36 @@ class Pipeline:
             observe(output)
         return output
 
+    def generate_both(self, payload: Any, *, enter: bool = True) -> tuple[Output, Output]:
+        """The DOCX to edit and the PDF to print, from one validation, one render and, with
+        `number: "auto"` or `register: true`, one register entry: the PDF is that DOCX
+        converted, so both carry the same số."""
+        self._need_pdf("pdf")
+        data, document = self._prepare(payload)
+        if data.get("sign"):
+            raise ValidationError({"sign": ["Chỉ ký số được khi tạo riêng tệp PDF."]})
+
+        def make(doc: Document) -> tuple[Output, Output]:
+            docx = self._make(doc, "docx", False, None)
+            pdf, record = self._pdf(doc, docx=docx.content)
+            return docx, replace(docx, content=pdf, format="pdf", record=record,
+                                 filename=docx.filename.removesuffix(".docx") + ".pdf",
+                                 filename_utf8=docx.filename_utf8.removesuffix(".docx") + ".pdf")
+
+        if enter and (data["number"] == AUTO or data["register"]):
+            if self.register is None:
+                raise ValidationError({"register": ["Máy chủ này không có sổ đăng ký."]})
+            both, entry = self.register.enter(data, payload, lambda numbered: _Both(
+                *make(build(numbered))))
+            docx, pdf = (replace(o, number=entry.number, register_id=entry.id)
+                         for o in (both.docx, both.pdf))
+        else:
+            docx, pdf = make(document)
+        for output in (docx, pdf):
+            for observe in self.observers:
+                observe(output)
+        return docx, pdf
+
     @staticmethod
     def _check_part(part: str, fmt: str, document: Document,
                     sign: Mapping[str, Any] | None) -> None:
@@ -157,17 +204,18 @@ class Pipeline:
             raise UnsupportedFormatError("Máy chủ này chưa bật xuất PDF; hãy yêu cầu DOCX.")
 
     def _pdf(self, document: Document, *, pdfa: bool = False,
-             sign: Mapping[str, Any] | None = None,
-             part: str = "all") -> tuple[bytes, dict[str, Any]]:
+             sign: Mapping[str, Any] | None = None, part: str = "all",
+             docx: bytes | None = None) -> tuple[bytes, dict[str, Any]]:
         """The document's PDF (or a part of it) with its Phụ lục VI record in the XMP, signed
-        when asked."""
+        when asked; of `docx` when the DOCX is made already."""
         from service.convert import PdfOptions  # the PDF stack loads only when asked for
         from service.convert.metadata import XmpSchema, embed_xmp, page_count
 
         template = schemas.TYPES[document.type].template
         # The converter renders when it has a process for it (service.convert.DocxSource).
-        pdf = self.converter.to_pdf(lambda: self.renderer.render(document, template),
-                                    PdfOptions(pdfa=pdfa))
+        pdf = self.converter.to_pdf(
+            docx if docx is not None else lambda: self.renderer.render(document, template),
+            PdfOptions(pdfa=pdfa))
         if part != "all":
             pdf = self._part(pdf, document, part)
         pages = page_count(pdf)

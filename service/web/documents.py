@@ -144,12 +144,19 @@ def requested_format() -> str:
     return "pdf" if best == PDF else "docx"
 
 
-def file_response(output: Output) -> Response:
-    """The file with an ASCII filename and its UTF-8 twin (RFC 6266 filename*)."""
-    response = Response(output.content, mimetype=output.media_type)
+def attachment(content: bytes, mimetype: str, filename: str, filename_utf8: str) -> Response:
+    """A file to download, with an ASCII filename and its UTF-8 twin (RFC 6266 filename*)."""
+    response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{output.filename}"; '
-        f"filename*=UTF-8''{quote(output.filename_utf8, safe='')}")
+        f'attachment; filename="{filename}"; '
+        f"filename*=UTF-8''{quote(filename_utf8, safe='')}")
+    return response
+
+
+def file_response(output: Output) -> Response:
+    """The document as a file to download, with its register entry's id when it has one."""
+    response = attachment(output.content, output.media_type, output.filename,
+                          output.filename_utf8)
     if output.register_id is not None:      # entered in the register (service/register)
         response.headers["X-Vanban-Register-Id"] = output.register_id
         if output.number is not None:

@@ -21,10 +21,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hmac
+import io
 import json
 import logging
 import re
 import secrets
+import time
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,6 +48,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.batch import envelope, runner_of, sheets
+from service.batch.results import zip_info
 from service.config import Settings
 from service.errors import (
     BatchNotFound,
@@ -54,9 +58,9 @@ from service.errors import (
     ValidationError,
     VanbanError,
 )
-from service.pipeline import Pipeline
+from service.pipeline import Output, Pipeline
 from service.web import dates, inputs, preview
-from service.web.documents import JsonRefused, file_response, loads_strict
+from service.web.documents import JsonRefused, attachment, file_response, loads_strict
 from service.web.errors import status_of
 from service.web.inputs import (
     LABELS,
@@ -76,6 +80,7 @@ blp = Blueprint("form", __name__, template_folder="pages", static_folder="pages/
                 static_url_path="/form/static")
 
 DEFAULT_FORMAT = "docx"
+BOTH = "both"               # DOCX to edit and PDF to print, from one press, in one ZIP
 PART_HEADER, PREVIEW_PART = "X-Vanban-Part", "preview"   # form.js: the preview alone, please
 
 CSRF_COOKIE = "vanban_form"
@@ -195,6 +200,8 @@ def submit() -> Response | tuple[str, int]:
                 raise ValidationError(contract_errors(payload))
         if action == "preview":
             return show_preview(values, payload)
+        if fmt == BOTH:
+            return both_response(*pipeline().generate_both(payload))
         return file_response(pipeline().generate(payload, fmt))
     except ValidationError as exc:
         errors, summary = place_errors(exc.fields, t)
@@ -211,6 +218,20 @@ def submit() -> Response | tuple[str, int]:
         status = status_of(exc)
         (log.error if status >= 500 else log.info)("form: %s: %s", exc.code, exc.detail)
         return page(values, summary=[Problem("Máy chủ", exc.public)], status=status)
+
+
+def both_response(docx: Output, pdf: Output) -> Response:
+    """The DOCX and the PDF in one ZIP named as they are (`07-QĐ-UBND.zip`), each entry with
+    its Vietnamese name beside the ASCII one (service.batch.results.zip_info)."""
+    when = time.localtime()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for output in (docx, pdf):
+            archive.writestr(zip_info(output.filename, output.filename_utf8, when),
+                             output.content)
+    return attachment(out.getvalue(), "application/zip",
+                      docx.filename.removesuffix(".docx") + ".zip",
+                      docx.filename_utf8.removesuffix(".docx") + ".zip")
 
 
 def contract_errors(payload: Any) -> dict[str, list[str]]:
@@ -279,6 +300,8 @@ NO_SHEET = "Hãy chọn tệp bảng tính (CSV hoặc XLSX) trước khi bấm 
 NO_ROWS = ("Bảng tính chỉ có dòng tiêu đề, chưa có dòng nào để tạo văn bản. Dòng đầu là tên "
            "trường, mỗi dòng sau là một văn bản.")
 MERGE_NEEDS_PDF = "Chỉ gộp được thành một tệp PDF khi chọn định dạng PDF ở trên."
+BATCH_ONE_FORMAT = ("Lô văn bản tạo một định dạng: hãy chọn DOCX hoặc PDF ở trên (với PDF có "
+                    "thể gộp một tệp để in).")
 
 
 def settings() -> Settings:
@@ -341,6 +364,8 @@ def start_batch(values: dict[str, str]) -> str:
     merged = values["merged_pdf"] == "1"
     if merged and fmt != "pdf":
         refuse("merged_pdf", MERGE_NEEDS_PDF)
+    if fmt == BOTH:
+        refuse("format", BATCH_ONE_FORMAT)
     if fmt == "pdf" and settings().batch.backend == "inline" and pipeline().converter is None:
         refuse("format", UnsupportedFormatError("Máy chủ này chưa bật xuất PDF; hãy chọn "
                                                 "DOCX.").public, 406)

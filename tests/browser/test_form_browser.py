@@ -4,6 +4,8 @@ page without JS; and the page at 1366 × 768."""
 
 from __future__ import annotations
 
+import zipfile
+
 from tests.browser.support import BODY, SCREEN, by_label, fill_quyet_dinh, new_page
 from tests.conftest import docx_lines, open_docx
 
@@ -107,3 +109,20 @@ def test_the_page_fits_a_1366_screen_with_the_download_button_in_reach(page, bas
     assert by_label(page, "Kính gửi").is_visible()
     assert by_label(page, "Viết tắt đơn vị soạn thảo").is_visible()
     assert not by_label(page, "Căn cứ ban hành").is_visible()
+
+
+def test_both_formats_from_one_press(page, base_url, tmp_path, shots):
+    page.goto(base_url)
+    fill_quyet_dinh(page)
+    page.get_by_label("Cả hai: DOCX và PDF (một tệp ZIP)").check()
+    page.locator(".actions").screenshot(path=str(shots / "formats-1366x768.png"))
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Tải về").click()
+    assert info.value.suggested_filename == "07-QĐ-UBND.zip"
+    saved = tmp_path / "both.zip"
+    info.value.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        assert archive.namelist() == ["07-QD-UBND.docx", "07-QD-UBND.pdf"]
+        lines = docx_lines(open_docx(archive.read("07-QD-UBND.docx")))
+        assert archive.read("07-QD-UBND.pdf").startswith(b"%PDF")
+    assert "Số: 07/QĐ-UBND" in lines

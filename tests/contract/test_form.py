@@ -7,6 +7,7 @@ import base64
 import io
 import json
 import re
+import zipfile
 from html.parser import HTMLParser
 from typing import Any
 
@@ -24,6 +25,7 @@ from service.errors import ConverterBusy
 from service.pipeline import DOCX, PDF
 from service.web import form, inputs, preview
 from tests.conftest import ROOT, docx_lines, example, open_docx
+from tests.ooxml import assert_valid
 
 FONT = ROOT / "fonts" / "LiberationSerif-Regular.ttf"
 NBSP8 = "\u00a0" * 8
@@ -576,3 +578,33 @@ def test_preview_without_pdf_checks_the_fields_and_says_why_no_image(client):
     html = response.get_data(as_text=True)
     assert form.PDF_OFF in html and "data:image/png" not in html
     assert post(client, {**QUYET_DINH, "action": "preview", "place": ""}).status_code == 422
+
+
+# --- Both formats from one press ---------------------------------------------------------------
+
+def test_both_formats_from_one_press_in_one_zip(pdf_app, converter):
+    from service.batch.results import unicode_path
+    client = pdf_app.test_client()
+    before = converter.calls
+    response = post(client, {**QUYET_DINH, "format": "both"})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert 'filename="07-QD-UBND.zip"' in response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''07-Q%C4%90-UBND.zip" in response.headers["Content-Disposition"]
+    assert converter.calls == before + 1                   # one conversion, of that DOCX
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        infos = archive.infolist()
+        assert [i.filename for i in infos] == ["07-QD-UBND.docx", "07-QD-UBND.pdf"]
+        assert [unicode_path(i) for i in infos] == ["07-QĐ-UBND.docx", "07-QĐ-UBND.pdf"]
+        docx, pdf = (archive.read(i) for i in infos)
+    assert_valid(docx)
+    lines = docx_lines(open_docx(docx))
+    assert "Số: 07/QĐ-UBND" in lines
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        printed = "".join(page.get_text() for page in document)
+    assert all(line[:90] in printed for line in lines if line.strip()), "not that DOCX's PDF"
+
+
+def test_both_formats_need_a_server_that_makes_pdf(client):
+    response = post(client, {**QUYET_DINH, "format": "both"})
+    assert response.status_code == 406
+    assert "chưa bật xuất PDF" in Page(response.get_data(as_text=True)).errors["format"]

@@ -298,3 +298,13 @@ def runner_jobs(client: FlaskClient) -> int:
     store = client.application.extensions["vanban.batch"].store
     return len(store.unfinished()) + (len(list(store.outputs.root.glob("*"))) if
                                       store.outputs.root.exists() else 0)
+
+
+def test_a_batch_makes_one_format_and_says_so_beside_the_choice(make_app):
+    client = make_app(converter=TextPdfConverter()).test_client()
+    response = post_batch(client, (csv_bytes(GOOD_ROWS), "lo.csv"),
+                          fields={**BASE, "format": "both"})
+    assert response.status_code == 422
+    page = Page(response.get_data(as_text=True))
+    assert page.errors["format"] == f"Lỗi: {form.BATCH_ONE_FORMAT}"
+    assert page.values["format"] == "both"
