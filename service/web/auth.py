@@ -52,9 +52,10 @@ blp = Blueprint("auth", __name__, template_folder="pages")
 OPEN = frozenset({"health.healthz", "health.readyz", "api-docs.openapi_json",
                   "api-docs.openapi_swagger_ui", "auth.login", "auth.login_post", "auth.logout",
                   "static", "form.static"})
-# The form's date echo is a pure parse asked for as the clerk types: it must not eat the budget.
+# The form's date echo and next-number line are asked for as the clerk types and only read:
+# they must not eat the budget.
 NOT_LIMITED = frozenset({"health.healthz", "health.readyz", "_metrics", "static", "form.static",
-                         "form.date_echo"})
+                         "form.date_echo", "form.next_number_echo"})
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_KEY, SESSION_FP = "key", "fp"
 

@@ -58,6 +58,7 @@ from service.errors import (
     ValidationError,
     VanbanError,
 )
+from service.model import nd30
 from service.pipeline import Output, Pipeline
 from service.web import dates, inputs, preview
 from service.web.documents import JsonRefused, attachment, file_response, loads_strict
@@ -159,8 +160,22 @@ def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
         pages=pages, preview_note=preview_note or (None if pdf_enabled else PDF_OFF),
         max_mb=max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000),
         max_rows=settings().batch.max_items,
-        date_echo=dates.echo(values.get("date", ""), blank_day=values.get("date_blank") == "1"))
+        date_echo=dates.echo(values.get("date", ""), blank_day=values.get("date_blank") == "1"),
+        next_number=next_number(values))
     return html, status
+
+
+def next_number(values: dict[str, str]) -> str | None:
+    """What the register would number this document now, said under the số (the same words
+    form.js writes from GET /v1/register/next); None before an issuer code is typed."""
+    register = pipeline().register
+    code = values.get("issuer_code", "").strip()
+    if register is None or not code:
+        return None
+    year_typed = re.search(r"(\d{4})\s*$", values.get("date", ""))
+    year = int(year_typed[1]) if year_typed else date.today().year
+    number = register.peek(code, year, bool(values.get("secrecy")))
+    return f"Số tiếp theo trong sổ của {code} năm {year}: {nd30.number_text(number)}"
 
 
 @blp.get("/")
@@ -178,6 +193,13 @@ def date_echo() -> Response:
     # not with the day left blank, which would drop a day the clerk may still want.
     text = dates.parse(raw).text if printed and raw.strip() and not blank_day else None
     return jsonify({"printed": printed, "error": error, "text": text})
+
+
+@blp.get("/so-tiep-theo")
+def next_number_echo() -> Response:
+    """The line under the số for form.js, as the issuer code, date or độ mật change (the
+    register is only read: nothing is taken)."""
+    return jsonify({"text": next_number(request.args.to_dict())})
 
 
 @blp.post("/")

@@ -246,6 +246,7 @@ FORM_INPUTS: tuple[Input, ...] = (
     Input("appendix_body", "Nội dung phụ lục", "appendices.0.body", RAW, section="appendix",
           rows=6, hints=_hint("Dán từ Word như phần nội dung. Nhiều phụ lục: tải lên tệp "
                               "JSON.")),
+    Input("number_auto", "Lấy số tiếp theo trong sổ đăng ký khi tải về"),
     # Độ khẩn and độ mật (nd30-spec §4, ô 10), in the contract's order; a test checks them.
     Input("urgency", "Độ khẩn", "urgency", SELECT, section="numbering", width="narrow",
           choices=(("khan", "Khẩn"), ("thuong_khan", "Thượng khẩn"), ("hoa_toc", "Hỏa tốc"))),
@@ -348,6 +349,12 @@ def translate(form: Mapping[str, str]) -> Translation:
         value = _read(i, form, t, blank_day=form.get("date_blank") == "1")
         if value is not None or i.path in required:
             put(t.payload, i.path, "" if value is None else value)
+    if form.get("number_auto") == "1":
+        # The register numbers it as it enters it (Điều 15): nothing typed may say otherwise.
+        if "number" in t.payload:
+            t.errors["number"] = ["Đã chọn lấy số tiếp theo trong sổ: hãy xóa số đã gõ, hoặc "
+                                  "bỏ chọn lấy số."]
+        t.payload["number"] = "auto"
     if "date" not in t.payload:
         t.payload["date"] = None     # blank day and month: the văn thư writes them (§3.5)
     # One phụ lục from the form (a JSON upload may carry several); sent when either input has

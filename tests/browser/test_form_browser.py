@@ -4,9 +4,10 @@ page without JS; and the page at 1366 × 768."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 
-from tests.browser.support import BODY, SCREEN, by_label, fill_quyet_dinh, new_page
+from tests.browser.support import BODY, SCREEN, by_label, fill_quyet_dinh, new_page, sync_api
 from tests.conftest import docx_lines, open_docx
 
 
@@ -126,3 +127,15 @@ def test_both_formats_from_one_press(page, base_url, tmp_path, shots):
         lines = docx_lines(open_docx(archive.read("07-QD-UBND.docx")))
         assert archive.read("07-QD-UBND.pdf").startswith(b"%PDF")
     assert "Số: 07/QĐ-UBND" in lines
+
+
+def test_the_next_number_is_offered_as_the_issuer_is_typed(page, base_url, shots):
+    page.goto(base_url)
+    next_line = page.locator("#f-number-next")
+    assert not next_line.is_visible()
+    by_label(page, "Viết tắt tên cơ quan ban hành").fill("UBND")
+    by_label(page, "Số văn bản").click()                       # leaving the code asks the sổ
+    sync_api.expect(next_line).to_have_text(
+        re.compile(r"Số tiếp theo trong sổ của UBND năm \d{4}: \d\d+"))
+    by_label(page, "Lấy số tiếp theo trong sổ đăng ký khi tải về").check()
+    page.locator(".section-numbering").screenshot(path=str(shots / "next-number.png"))

@@ -102,6 +102,33 @@
   });
   blankDay.addEventListener("change", function () { askEcho(false); });
 
+  // The register's next number under the số, asked again as what it depends on changes.
+  var next = document.getElementById("f-number-next");
+  var nextAsked = 0;
+  function askNext() {
+    var asked = ++nextAsked;
+    var query = ["issuer_code", "date", "secrecy"].map(function (name) {
+      return name + "=" + encodeURIComponent(document.getElementById("f-" + name).value);
+    }).join("&");
+    fetch(next.getAttribute("data-next-url") + "?" + query, { cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        if (asked !== nextAsked) { return; }
+        next.textContent = answer.text || "";
+        next.hidden = !answer.text;
+      })
+      .catch(function () {});
+  }
+  // With the sổ giving the number, a number typed would contradict it: the input rests.
+  var numberInput = document.getElementById("f-number");
+  var numberAuto = document.getElementById("f-number_auto");
+  function showNumberAuto() { numberInput.disabled = numberAuto.checked; }
+  numberAuto.addEventListener("change", showNumberAuto);
+  showNumberAuto();
+  ["f-issuer_code", "f-date", "f-secrecy"].forEach(function (id) {
+    document.getElementById(id).addEventListener("change", askNext);
+  });
+
   // After a refused submission, bring the summary of what to fix into view and focus.
   var summary = document.getElementById("summary");
   if (summary) { summary.focus(); }
