@@ -60,7 +60,7 @@ from service.errors import (
 )
 from service.model import nd30
 from service.pipeline import Output, Pipeline
-from service.web import dates, inputs, preview
+from service.web import clerk_sheets, dates, inputs, preview
 from service.web.documents import JsonRefused, attachment, file_response, loads_strict
 from service.web.errors import status_of
 from service.web.inputs import (
@@ -322,6 +322,7 @@ NO_SHEET = "Hãy chọn tệp bảng tính (CSV hoặc XLSX) trước khi bấm 
 NO_ROWS = ("Bảng tính chỉ có dòng tiêu đề, chưa có dòng nào để tạo văn bản. Dòng đầu là tên "
            "trường, mỗi dòng sau là một văn bản.")
 MERGE_NEEDS_PDF = "Chỉ gộp được thành một tệp PDF khi chọn định dạng PDF ở trên."
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH_ONE_FORMAT = ("Lô văn bản tạo một định dạng: hãy chọn DOCX hoặc PDF ở trên (với PDF có "
                     "thể gộp một tệp để in).")
 
@@ -369,6 +370,21 @@ def batch() -> Response | tuple[str, int]:
         (log.error if status >= 500 else log.info)("batch form: %s: %s", exc.code, exc.detail)
         return page(values, summary=[Problem("Máy chủ", exc.public)], status=status)
     return redirect(url_for("form.batch_status", job_id=job_id), code=303)
+
+
+@blp.post("/lo/mau")
+def batch_template() -> Response | tuple[str, int]:
+    """The XLSX template of the chosen type, its guide showing what the form's base holds."""
+    values = {name: request.form.get(name, "") for name in TEXT_INPUTS}
+    if not csrf_ok():
+        return page(values, summary=[Problem("Biểu mẫu", CSRF_REFUSED)], status=400)
+    doc_type = values["type"]
+    if doc_type not in inputs.TYPE_NAMES:
+        message = "Hãy chọn loại văn bản ở trên để tải bảng tính mẫu của loại đó."
+        return page(values, errors={"type": [message]},
+                    summary=[Problem(LABELS["type"], message, "f-type")], status=422)
+    content, name = clerk_sheets.template(doc_type, translate(request.form).payload)
+    return attachment(content, XLSX, name, name)
 
 
 def start_batch(values: dict[str, str]) -> str:
@@ -424,6 +440,14 @@ def start_batch(values: dict[str, str]) -> str:
         t = translate(request.form)
         base = t.payload
 
+    sheet: clerk_sheets.Read | None = None
+    if rows:
+        try:
+            sheet = clerk_sheets.read(rows, clerk_sheets.type_of(base))
+            rows = sheet.rows
+        except PayloadError as exc:        # a heading that names nothing
+            refuse("sheet", exc.public, status_of(exc))
+            rows = None
     if rows and isinstance(base, dict):
         # A base may leave out what every row fills (signer.name, number…): only the rest counts.
         columns = {key for row in rows for key in row if not key.startswith(envelope.NOTE_PREFIX)}
@@ -445,8 +469,15 @@ def start_batch(values: dict[str, str]) -> str:
                     refuse("base_file", f"{path_label(path)}: {message}")
 
     data_in: dict[str, Any] = {"base": base, "rows": rows, "format": fmt, "merged_pdf": merged}
-    if values["name_column"].strip():
-        data_in["name_column"] = values["name_column"].strip()
+    name_column = values["name_column"].strip()
+    if sheet is not None:
+        # Named as the sheet heads it ("Họ và tên") or as the template's own column.
+        name_column = {clerk_sheets.heading_key(h): p for p, h in sheet.columns.items()}.get(
+            clerk_sheets.heading_key(name_column), name_column)
+        if not name_column and any(clerk_sheets.NAME_COLUMN in row for row in rows or []):
+            name_column = clerk_sheets.NAME_COLUMN
+    if name_column:
+        data_in["name_column"] = name_column
     batch_in: envelope.BatchRequest | None = None
     if not problems and not unplaced:
         try:
@@ -462,11 +493,14 @@ def start_batch(values: dict[str, str]) -> str:
                    for m in problems.get(name, [])]
         raise BatchRefused(problems, summary + unplaced, max(statuses))
 
+    if sheet is not None:
+        batch_in = sheet.fail_refused(batch_in)
     job = runner_of(current_app).submit(batch_in)
     # Which sheet row each item came from, for the status page (the store keeps no note columns).
     names = [row.get(data_in.get("name_column", "")) for row in rows]
     note = {"rows": [row.get(sheets.ROW_KEY) for row in rows],
-            "names": [None if n is None else str(n) for n in names]}
+            "names": [None if n is None else str(n) for n in names],
+            **(sheet.note() if sheet is not None else {})}
     runner_of(current_app).store.outputs.put(job.id, ROWS_FILE,
                                              json.dumps(note, ensure_ascii=False).encode())
     log.info("batch form: batch %s of %d rows", job.id, len(rows))
@@ -495,19 +529,14 @@ def row_errors(job_id: str) -> list[RowError]:
     note: dict[str, list[Any]] = {}
     with contextlib.suppress(OSError, ValueError):  # from the API: items by their position
         note = json.loads(store.outputs.read(job_id, ROWS_FILE).decode("utf-8"))
-    rows, names = note.get("rows", []), note.get("names", [])
+    names = note.get("names", [])
     out = []
     for error in store.errors(job_id):
         index = error["index"]
-        where = (f"Dòng {rows[index]}" if index < len(rows) and rows[index]
-                 else f"Văn bản {index + 1}")
+        where = f"Dòng {error['row']}" if error.get("row") else f"Văn bản {index + 1}"
         if index < len(names) and names[index]:
             where += f" ({names[index]})"
-        messages = [f"{path_label(path)}: {m}" for path, ms in error.get("fields", {}).items()
-                    for m in ms]
-        if "message" in error:
-            messages.append(error["message"])
-        out.append(RowError(where, messages))
+        out.append(RowError(where, clerk_sheets.row_messages(error, index, note, path_label)))
     return out
 
 

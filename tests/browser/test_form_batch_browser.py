@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import openpyxl
 import pytest
 
 from service import create_app
@@ -90,7 +91,8 @@ def test_a_clerk_makes_a_batch_from_a_spreadsheet(page, served, tmp_path, shots)
     assert page.locator("#batch-failed").inner_text() == "1"
     errors = page.locator("#batch-errors")
     assert "1 văn bản lỗi" in errors.inner_text()
-    assert ("Dòng 4 (Võ Văn Cường): Số văn bản (number): Số văn bản phải là số nguyên dương."
+    assert ("Dòng 4 (Võ Văn Cường): cột Số văn bản (number): “bốn ba” — Số văn bản phải là số "
+            "nguyên dương."
             in " ".join(errors.inner_text().split()))
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREEN["width"]
     page.screenshot(path=str(shots / "batch-done-1366x768.png"))
@@ -129,3 +131,48 @@ def test_a_bad_sheet_is_named_beside_its_input_and_the_form_kept(page, served, s
     assert by_label(page, "Thay cho (dòng 2)").input_value() == "Chủ tịch"
     error.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "batch-error-1366x768.png"))
+
+
+def test_a_vietnamese_headed_xlsx_from_the_template_with_a_bad_row(page, served, tmp_path,
+                                                                   shots):
+    base_url, held = served
+    held.allow(None)
+    page.goto(base_url)
+    fill_quyet_dinh(page)
+    by_label(page, "Số văn bản").fill("")
+    by_label(page, "Họ và tên người ký").fill("")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Tải bảng tính mẫu (XLSX)").click()
+    assert info.value.suggested_filename == "bang-tinh-quyet-dinh.xlsx"
+    saved = tmp_path / "mau.xlsx"
+    info.value.save_as(saved)
+    book = openpyxl.load_workbook(saved)
+    sheet = book["Danh sách"]
+    headings = [c.value for c in sheet[1]]
+    for number, signer, name in [("41", "Nguyễn Thị Mai", "Lê Văn An"),
+                                 ("2O3", "Phạm Văn Hùng", "Trần Thị Bích"),   # row 3: not a number
+                                 ("43", "Đỗ Minh Tâm", "Võ Văn Cường")]:
+        cells = {"Số văn bản": number, "Họ và tên người ký": signer, "_Tên tệp": name}
+        sheet.append([cells.get(h) for h in headings])
+    out = io.BytesIO()
+    book.save(out)
+    choose = page.get_by_role("button", name="Chọn tệp: Bảng tính (CSV hoặc XLSX)")
+    assert choose.inner_text() == "Chọn tệp"            # in Vietnamese, whatever the browser
+    by_label(page, "Bảng tính (CSV hoặc XLSX)").set_input_files(
+        {"name": "khen-thuong.xlsx", "buffer": out.getvalue(),
+         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    sync_api.expect(page.locator('.file-name[data-for="f-sheet"]')).to_have_text(
+        "khen-thuong.xlsx")
+    page.locator("#lo").screenshot(path=str(shots / "batch-xlsx-1366x768.png"))
+    page.get_by_role("button", name="Tạo hàng loạt").click()
+    page.wait_for_url("**/lo/*")
+    page.get_by_role("link", name="Tải tệp ZIP").wait_for(timeout=15_000)
+    errors = " ".join(page.locator("#batch-errors").inner_text().split())
+    assert ("Dòng 3 (Trần Thị Bích): cột Số văn bản: “2O3” — Số văn bản phải là số nguyên "
+            "dương.") in errors
+    page.screenshot(path=str(shots / "batch-xlsx-done-1366x768.png"))
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải tệp ZIP").click()
+    files = read_zip(info.value.path().read_bytes())
+    assert sorted(files) == ["Le-Van-An.docx", "Vo-Van-Cuong.docx", "errors.json"]
+    assert "Số: 41/QĐ-UBND" in docx_text(files["Le-Van-An.docx"])

@@ -93,8 +93,10 @@ def test_the_form_offers_a_batch_section_with_an_example_sheet(client):
     for name in ("sheet", "base_file", "name_column", "merged_pdf"):
         assert f"label:f-{name}" in page.order and f"input:f-{name}" in page.order, name
     assert 'formaction="/lo"' in html and ">Tạo hàng loạt</button>" in html
-    for path in ("number", "signer.name", "subject", "_ho_ten"):     # the example's headers
-        assert f'<th scope="col">{path}</th>' in html
+    for heading in ("Số văn bản", "Trích yếu", "Họ và tên người ký", "_Tên tệp"):
+        assert f'<th scope="col">{heading}</th>' in html              # the example's headings
+    assert 'formaction="/lo/mau"' in html and "Tải bảng tính mẫu (XLSX)" in html
+    assert "schemas/examples" not in html                            # said for a clerk
     assert "merged_pdf=1" in page.disabled                # no PDF on this server: no merging
     assert "<script>" not in html and "style=" not in html
 
@@ -131,8 +133,8 @@ def test_a_bad_row_fails_alone_and_is_named_by_its_row_in_the_sheet(client):
     text = plain(html)
     assert "1 văn bản lỗi, chưa được tạo" in text
     # Row 3 of the sheet (row 1 holds the headers), with the name the clerk knows it by.
-    assert ("Dòng 3 (Trần Thị Bích) : Số văn bản (number): Số văn bản phải là số nguyên "
-            "dương.") in text
+    assert ("Dòng 3 (Trần Thị Bích) : cột Số văn bản (number): “ba mươi hai” — Số văn bản "
+            "phải là số nguyên dương.") in text
     files = read_zip(client.get(link(html, "Tải tệp ZIP (2 văn bản DOCX)")).data)
     assert sorted(files) == ["Le-Van-An.docx", "Vo-Van-Cuong.docx", "errors.json"]
     assert json.loads(files["errors.json"])[0]["index"] == 1

@@ -129,6 +129,24 @@
     document.getElementById(id).addEventListener("change", askNext);
   });
 
+  // File inputs say "Chọn tệp" and the chosen file's name in Vietnamese, whatever the
+  // browser's language: the native input is hidden and our button opens it.
+  document.querySelectorAll(".file-pick").forEach(function (pick) {
+    var native = pick.querySelector(".file-native");
+    var button = pick.querySelector(".file-button");
+    var name = pick.querySelector(".file-name");
+    native.tabIndex = -1;
+    button.hidden = false;
+    name.hidden = false;
+    button.addEventListener("click", function () { native.click(); });
+    function said() {
+      name.textContent = native.files && native.files.length ? native.files[0].name
+        : "Chưa chọn tệp";
+    }
+    native.addEventListener("change", said);
+    said();
+  });
+
   // After a refused submission, bring the summary of what to fix into view and focus.
   var summary = document.getElementById("summary");
   if (summary) { summary.focus(); }
