@@ -60,7 +60,7 @@ from service.errors import (
 )
 from service.model import nd30
 from service.pipeline import Output, Pipeline
-from service.web import clerk_sheets, dates, inputs, preview
+from service.web import clerk_sheets, dates, inputs, preview, saved
 from service.web.documents import JsonRefused, attachment, file_response, loads_strict
 from service.web.errors import status_of
 from service.web.inputs import (
@@ -82,6 +82,9 @@ blp = Blueprint("form", __name__, template_folder="pages", static_folder="pages/
 
 DEFAULT_FORMAT = "docx"
 BOTH = "both"               # DOCX to edit and PDF to print, from one press, in one ZIP
+KEEP_ACTIONS = ("draft_save", "profile_save", "profile_use", "signer_use")
+# The inputs that choose what is kept; not themselves part of a draft or the last document.
+KEEP_INPUTS = ("profile_id", "profile_name", "signer_pick", "draft_id")
 PART_HEADER, PREVIEW_PART = "X-Vanban-Part", "preview"   # form.js: the preview alone, please
 
 CSRF_COOKIE = "vanban_form"
@@ -150,9 +153,17 @@ def pipeline() -> Pipeline:
 def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
          summary: list[Problem] | None = None, pages: preview.Pages | None = None,
          preview_note: str | None = None, status: int = 200,
-         batch_refused: bool = False) -> tuple[str, int]:
-    """The form, filled with `values`, with errors beside their inputs and a summary on top."""
+         batch_refused: bool = False, notice: str | None = None,
+         fresh: bool = False, origin: str | None = None) -> tuple[str, int]:
+    """The form, filled with `values`, with errors beside their inputs and a summary on top.
+
+    `fresh` (the empty form) and `origin` (what a GET filled it from: a draft, the last
+    document) tell form.js when what was typed in this tab since is to be put back on a
+    reload; a page a post made is its own (a reload posts again)."""
     pdf_enabled = pipeline().converter is not None
+    store, owner = keeps(), owner_of()
+    profiles = store.profiles(owner)
+    chosen = next((p for p in profiles if p.id == values.get("profile_id")), None)
     html = render_template(
         "form.html", values=values, errors=errors or {}, summary=summary or [],
         labels=LABELS, inputs=inputs, pdf_enabled=pdf_enabled, csrf_token=csrf_token(),
@@ -161,8 +172,26 @@ def page(values: dict[str, str], *, errors: dict[str, list[str]] | None = None,
         max_mb=max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000),
         max_rows=settings().batch.max_items,
         date_echo=dates.echo(values.get("date", ""), blank_day=values.get("date_blank") == "1"),
-        next_number=next_number(values))
+        next_number=next_number(values), notice=notice, fresh=fresh,
+        origin=origin or ("" if fresh else secrets.token_hex(8)), profiles=profiles,
+        picks=picks(chosen),
+        profile=chosen, drafts=store.drafts(owner), last=store.last(owner))
     return html, status
+
+
+# What clerks type again and again (nd30-spec §3.11: "Như trên" for the Kính gửi, "Như Điều …"
+# for those a decision names, the Lưu line), before the chosen agency's own.
+RECIPIENT_PICKS = ("Như trên",)
+ARCHIVE_PICKS = ("VT", "VT, VP", "VT, Hồ sơ")
+
+
+def picks(profile: saved.Profile | None) -> dict[str, list[str]]:
+    """The pick lists under Nơi nhận and Lưu: the usual lines, then the agency's."""
+    own = [line.strip() for line in (profile.agency.get("recipients", "") if profile else "")
+           .splitlines() if line.strip()]
+    archive = profile.agency.get("archive", "").strip() if profile else ""
+    return {"recipients": list(dict.fromkeys([*RECIPIENT_PICKS, *own])),
+            "archive": list(dict.fromkeys([*ARCHIVE_PICKS, *([archive] if archive else [])]))}
 
 
 def next_number(values: dict[str, str]) -> str | None:
@@ -180,7 +209,106 @@ def next_number(values: dict[str, str]) -> str | None:
 
 @blp.get("/")
 def show() -> tuple[str, int]:
-    return page({"date": dates.shown(date.today()), "format": DEFAULT_FORMAT})
+    """The form: empty (today's date), or a draft reopened (?nhap=<id>), or the last document
+    made as the start of one like it (?tuong-tu=1). An empty form is `fresh`: form.js fills it
+    with what was typed in this tab before a reload."""
+    store, owner = keeps(), owner_of()
+    start = {"date": dates.shown(date.today()), "format": DEFAULT_FORMAT}
+    if request.args.get("nhap"):
+        draft = store.draft(owner, request.args["nhap"])
+        if draft is None:
+            return page(start, notice="Không tìm thấy bản nháp này (có thể đã bị xóa).",
+                        status=404)
+        return page({**draft.values, "draft_id": draft.id},
+                    notice=f"Đã mở bản nháp “{draft.title}”.",
+                    origin=f"nhap:{draft.id}:{draft.updated}")
+    if request.args.get("tuong-tu"):
+        last = store.last(owner)
+        if last is not None:
+            return page({**saved.similar(last.values), **start},
+                        notice=f"Văn bản tương tự “{last.title}”: hãy sửa số, ngày và những "
+                               "gì khác đi.", origin=f"tuong-tu:{last.id}")
+    return page(start, fresh=True)
+
+
+@blp.app_template_filter("clock")
+def clock(seconds: float) -> str:
+    """A time as the clerk reads it: 14:05 01/12/2026 (this server's local time)."""
+    return time.strftime("%H:%M %d/%m/%Y", time.localtime(seconds))
+
+
+def keeps() -> saved.Saved:
+    return saved.Saved(current_app.extensions["vanban.database"])
+
+
+def owner_of() -> str:
+    """Whose profiles and drafts these are: the API key's name, or everyone's when auth is off."""
+    return g.get("api_key") or ""
+
+
+def title_of(values: dict[str, str]) -> str:
+    kind = inputs.TYPE_NAMES.get(values.get("type", ""), "Văn bản")
+    subject = " ".join(values.get("subject", "").split())
+    return f"{kind}: {subject[:120]}" if subject else kind
+
+
+def keep(action: str, values: dict[str, str]) -> tuple[str, int]:
+    """The actions that keep or fetch what the clerk keeps; the form comes back with the
+    values as they now are, and a line saying what was done."""
+    store, owner = keeps(), owner_of()
+    try:
+        return _keep(action, values, store, owner)
+    except ValidationError as exc:
+        errors = {("profile_name" if path == "profile_name" else "draft_id"): messages
+                  for path, messages in exc.fields.items()}
+        return page(values, errors=errors, status=422, summary=[
+            Problem(LABELS[name], m, f"f-{name}") for name, ms in errors.items() for m in ms])
+
+
+def _keep(action: str, values: dict[str, str], store: saved.Saved,
+          owner: str) -> tuple[str, int]:
+    if action == "draft_save":
+        draft = store.save_draft(owner, _without_keeps(values), title_of(values),
+                                 values.get("draft_id") or None)
+        return page({**values, "draft_id": draft.id},
+                    notice=f"Đã lưu bản nháp “{draft.title}”. Mở lại ở mục “Bản nháp”.")
+    if action == "profile_save":
+        profile = store.save_profile(owner, values.get("profile_name", ""), values)
+        return page({**values, "profile_id": profile.id},
+                    notice=f"Đã lưu cơ quan “{profile.name}” với {len(profile.signers)} người "
+                           "ký thường dùng.")
+    profile = store.profile(owner, values.get("profile_id", ""))
+    if profile is None:
+        message = "Hãy chọn một cơ quan đã lưu."
+        return page(values, errors={"profile_id": [message]},
+                    summary=[Problem(LABELS["profile_id"], message, "f-profile_id")],
+                    status=422)
+    if action == "signer_use":
+        picked = values.get("signer_pick", "")
+        index = int(picked) if picked.isdigit() else -1
+        return page(saved.with_signer(values, profile, index),
+                    notice="Đã điền người ký đã chọn.")
+    return page(saved.with_profile(values, profile), notice=f"Đã điền cơ quan “{profile.name}”.")
+
+
+def _without_keeps(values: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in values.items() if k not in KEEP_INPUTS}
+
+
+@blp.post("/nhap/<draft_id>/xoa")
+def delete_draft(draft_id: str) -> Response | tuple[str, int]:
+    if not csrf_ok():
+        return page({}, summary=[Problem("Biểu mẫu", CSRF_REFUSED)], status=400)
+    keeps().delete_draft(owner_of(), draft_id)
+    return redirect(url_for("form.show", _anchor="nhap"), code=303)
+
+
+@blp.post("/co-quan/<profile_id>/xoa")
+def delete_profile(profile_id: str) -> Response | tuple[str, int]:
+    if not csrf_ok():
+        return page({}, summary=[Problem("Biểu mẫu", CSRF_REFUSED)], status=400)
+    keeps().delete_profile(owner_of(), profile_id)
+    return redirect(url_for("form.show", _anchor="co-quan"), code=303)
 
 
 @blp.get("/ngay")
@@ -212,6 +340,8 @@ def submit() -> Response | tuple[str, int]:
     action = request.form.get("action", "download")
     t: Translation | None = None
     try:
+        if action in KEEP_ACTIONS:
+            return keep(action, values)
         if action == "json":
             payload = read_upload(request.files.get("payload_file"))
         else:
@@ -222,9 +352,11 @@ def submit() -> Response | tuple[str, int]:
                 raise ValidationError(contract_errors(payload))
         if action == "preview":
             return show_preview(values, payload)
-        if fmt == BOTH:
-            return both_response(*pipeline().generate_both(payload))
-        return file_response(pipeline().generate(payload, fmt))
+        response = (both_response(*pipeline().generate_both(payload)) if fmt == BOTH
+                    else file_response(pipeline().generate(payload, fmt)))
+        if t is not None:                   # made from the form: the start of one like it
+            keeps().keep_last(owner_of(), _without_keeps(values), title_of(values))
+        return response
     except ValidationError as exc:
         errors, summary = place_errors(exc.fields, t)
         return page(values, errors=errors, summary=summary, status=422)

@@ -260,6 +260,11 @@ FORM_INPUTS: tuple[Input, ...] = (
       for level in SIGNER_LEVELS
       for part, label in (("mode", "Quyền hạn ký"), ("of", "Thay cho"))),
     Input("format", "Định dạng tệp"),
+    # What the clerk keeps (service/web/saved.py): which profile, its name, a usual signer.
+    Input("profile_id", "Cơ quan đã lưu"),
+    Input("profile_name", "Tên gọi để lưu"),
+    Input("signer_pick", "Người ký thường dùng"),
+    Input("draft_id", "Bản nháp đang sửa"),
     Input("payload_file", "Tệp JSON"),
     Input("sheet", "Bảng tính (CSV hoặc XLSX)"),
     Input("base_file", "Tệp JSON mẫu (không bắt buộc)"),

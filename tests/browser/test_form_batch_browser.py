@@ -176,3 +176,9 @@ def test_a_vietnamese_headed_xlsx_from_the_template_with_a_bad_row(page, served,
     files = read_zip(info.value.path().read_bytes())
     assert sorted(files) == ["Le-Van-An.docx", "Vo-Van-Cuong.docx", "errors.json"]
     assert "Số: 41/QĐ-UBND" in docx_text(files["Le-Van-An.docx"])
+    # "Tạo lô khác" comes back to the form with the base as it was.
+    page.get_by_role("link", name="Tạo lô khác").click()
+    page.wait_for_url("**/#lo")
+    sync_api.expect(by_label(page, "Trích yếu")).to_have_value(
+        "Về việc thành lập Tổ công nghệ số cộng đồng")
+    assert by_label(page, "Thay cho (dòng 2)").input_value() == "Chủ tịch"

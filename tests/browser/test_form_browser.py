@@ -139,3 +139,21 @@ def test_the_next_number_is_offered_as_the_issuer_is_typed(page, base_url, shots
         re.compile(r"Số tiếp theo trong sổ của UBND năm \d{4}: \d\d+"))
     by_label(page, "Lấy số tiếp theo trong sổ đăng ký khi tải về").check()
     page.locator(".section-numbering").screenshot(path=str(shots / "next-number.png"))
+
+
+def test_pick_lists_add_what_clerks_type_again_and_again(page, base_url, shots):
+    page.goto(base_url)
+    fill_quyet_dinh(page)                                 # its body ends at Điều 3
+    recipients = by_label(page, "Nơi nhận")
+    recipients.fill("")
+    page.get_by_role("button", name="+ Như Điều 3").click()
+    page.get_by_role("button", name="+ Như trên").click()
+    page.get_by_role("button", name="+ Như trên").click()        # a line is added once
+    assert recipients.input_value() == "Như Điều 3\nNhư trên"
+    page.get_by_role("textbox", name="Nội dung", exact=True).fill(
+        "Điều 1. Một.\nĐiều 2. Hai.\nĐiều 5. Năm.")
+    assert page.get_by_role("button", name="+ Như Điều 5").is_visible()
+    options = page.locator("#f-archive-picks option").evaluate_all(
+        "options => options.map(o => o.value)")
+    assert options[:2] == ["VT", "VT, VP"]
+    page.locator(".section-recipients").screenshot(path=str(shots / "picks-1366x768.png"))

@@ -5,6 +5,7 @@
   // With the script the page shows only the chosen type's inputs, so the notes saying which
   // types use an input (for a page without it) can go.
   document.documentElement.classList.add("js");
+  var form = document.getElementById("doc-form");
   var type = document.getElementById("f-type");
   var firstMode = document.getElementById("f-signer_mode_1");
 
@@ -146,6 +147,91 @@
     native.addEventListener("change", said);
     said();
   });
+
+  // Pick lists under Nơi nhận: a press adds the line (once); "Như Điều N" offers the last
+  // article of the body as pasted, the one that says who carries the decision out.
+  var body = document.getElementById("f-body");
+  document.querySelectorAll(".picks").forEach(function (picks) {
+    var box = document.getElementById(picks.getAttribute("data-for"));
+    var article = picks.querySelector("[data-article]");
+    picks.hidden = false;
+    function lastArticle() {
+      var found = (body ? body.value : "").match(/^\s*Điều\s+\d+/gim) || [];
+      var numbers = found.map(function (m) { return Number(m.replace(/\D+/g, "")); });
+      var last = numbers.length ? Math.max.apply(null, numbers) : 0;
+      article.hidden = !last;
+      article.setAttribute("data-line", "Như Điều " + last);
+      article.textContent = "+ Như Điều " + last;
+    }
+    if (body) { body.addEventListener("input", lastArticle); }
+    lastArticle();
+    picks.addEventListener("click", function (event) {
+      var pick = event.target.closest(".pick");
+      if (!pick) { return; }
+      var line = pick.getAttribute("data-line");
+      var lines = box.value.split(/\r?\n/).map(function (l) { return l.trim(); });
+      if (lines.indexOf(line) < 0) {
+        box.value = (box.value.replace(/\s+$/, "") ? box.value.replace(/\s+$/, "") + "\n" : "") +
+          line;
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      box.focus();
+    });
+  });
+
+  // Nothing typed is lost on a reload or on coming back ("Tạo lô khác"): every input is
+  // kept in this tab's sessionStorage as it changes (gone when the tab closes: a shared
+  // computer keeps nothing; drafts on the server are for keeping). An empty form the server
+  // just served (data-fresh), or the same draft reloaded (data-origin), takes them back; a
+  // page filled from elsewhere (another draft, a post's answer) is kept instead.
+  var STORE = "vanban-form";
+  function kept() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "csrf_token" &&
+        !/^(file|hidden|submit|button|reset)$/.test(el.type);
+    });
+  }
+  function keepAll() {
+    var values = {};
+    kept().forEach(function (el) {
+      if (el.type === "radio") { if (el.checked) { values[el.name] = el.value; } }
+      else if (el.type === "checkbox") { values[el.name] = el.checked ? el.value : ""; }
+      else { values[el.name] = el.value; }
+    });
+    try {
+      window.sessionStorage.setItem(STORE, JSON.stringify(
+        { origin: form.getAttribute("data-origin"), values: values }));
+    } catch (e) { /* storage full or off: the server's drafts remain */ }
+  }
+  function takeBack() {
+    var stored;
+    try { stored = JSON.parse(window.sessionStorage.getItem(STORE) || "null"); } catch (e) {}
+    if (!stored || !stored.values || (!form.hasAttribute("data-fresh") &&
+        stored.origin !== form.getAttribute("data-origin"))) { return; }
+    var values = stored.values;
+    kept().forEach(function (el) {
+      if (!Object.prototype.hasOwnProperty.call(values, el.name)) { return; }
+      if (el.type === "radio" || el.type === "checkbox") { el.checked = values[el.name] === el.value; }
+      else { el.value = values[el.name]; }
+    });
+    showForType();
+    showSecondLevels();
+    showBlocks();
+    showNumberAuto();
+    askEcho(false);
+    askNext();
+  }
+  ["input", "change"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      if (event.target.form === form) { keepAll(); }
+    });
+  });
+  takeBack();
+  keepAll();
+  var signOut = document.querySelector(".signed-in");
+  if (signOut) {
+    signOut.addEventListener("submit", function () { window.sessionStorage.removeItem(STORE); });
+  }
 
   // After a refused submission, bring the summary of what to fix into view and focus.
   var summary = document.getElementById("summary");
