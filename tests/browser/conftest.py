@@ -6,6 +6,7 @@ says why)."""
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,19 +20,25 @@ from service.config import Settings
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """The app on 127.0.0.1 and a free port, in a thread; the PDF comes from a stand-in
-    converter so the preview works without LibreOffice."""
+    """The app on 127.0.0.1 and a free port, in a thread, with one warm LibreOffice: the preview
+    and the PDF the clerk sees are the ones that print."""
     from werkzeug.serving import make_server
 
-    from tests.contract.test_form import TextPdf
+    from service.config import PoolSettings
 
-    app = create_app(Settings.from_env({}, pdf_enabled=False), converter=TextPdf())
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed (scripts/install-system-deps.sh)")
+    app = create_app(Settings.from_env({}, pdf_enabled=True,
+                                       pool=PoolSettings(size=1, timeout=60.0)))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["vanban.pipeline"].converter.close()
 
 
 @pytest.fixture(scope="module")

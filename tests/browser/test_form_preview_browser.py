@@ -15,7 +15,7 @@ from tests.browser.support import (
     sync_api,
 )
 
-# Long enough for the stand-in converter to fill three pages.
+# Long enough to fill three pages.
 BODY = "\n".join(f"Điều {n}. Nội dung điều {n}: giao Văn phòng theo dõi, đôn đốc thực hiện."
                  for n in range(1, 90))
 A4_CSS_WIDTH = 794          # 210 mm at 96 CSS px to the inch: the page's real size on screen
@@ -114,6 +114,11 @@ def test_on_a_phone_the_preview_follows_the_button_and_the_way_back(phone, base_
     order = phone.evaluate("""() => ['.actions', '#preview', '#json'].map(
         s => document.querySelector(s).getBoundingClientRect().top + window.scrollY)""")
     assert order == sorted(order)
+    # Each button keeps its words on one line ("Tải về", not "Tải / về"): the row wraps instead.
+    lines = phone.locator(".actions button").evaluate_all("""buttons => buttons.map(b => {
+        const range = document.createRange(); range.selectNodeContents(b);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })""")
+    assert lines == [1, 1, 1], lines
     phone.screenshot(path=str(shots / "form-414x896.png"))
     click_where_seen(phone, phone.get_by_role("button", name="Xem trước"))
     images = wait_for_pages(phone)
