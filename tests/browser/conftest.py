@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,22 +21,17 @@ from service.config import Settings
 def base_url() -> Iterator[str]:
     """The app on 127.0.0.1 and a free port, in a thread, with one warm LibreOffice: the preview
     and the PDF the clerk sees are the ones that print."""
-    from werkzeug.serving import make_server
-
     from service.config import PoolSettings
+    from tests.browser.support import serving
 
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed (scripts/install-system-deps.sh)")
     app = create_app(Settings.from_env({}, pdf_enabled=True,
                                        pool=PoolSettings(size=1, timeout=60.0)))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        with serving(app) as url:
+            yield url
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         app.extensions["vanban.pipeline"].converter.close()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,29 @@ def by_label(page: Any, text: str, *, exact: bool = True) -> Any:
     shown = page.locator("label:visible", has_text=re.compile(pattern, re.IGNORECASE))
     label = shown.first if shown.count() else labels.first
     return page.locator(f'[id="{label.get_attribute("for")}"]')
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """`app` on 127.0.0.1 and a free port, in a thread, until the block ends; its address."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def download_lines(page: Any, tmp_path: Path) -> list[str]:
+    """Press "Tải về" and read the DOCX that comes down, line by line."""
+    from tests.conftest import docx_lines, open_docx
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Tải về").click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    return docx_lines(open_docx(saved.read_bytes()))

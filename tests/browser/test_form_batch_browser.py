@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from tests.browser.support import (  # skips without chromium
     SCREEN,
     by_label,
     fill_quyet_dinh,
+    serving,
     sync_api,
 )
 from tests.conftest import batch_settings
@@ -36,17 +36,11 @@ ROWS = [["number", "signer.name", "_ho_ten"],
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Gate]]:
     """The app on a free port in a thread, on its own job store, DOCX only; its pipeline behind
     a gate that lets nothing through until the test says so, to see the batch part-way."""
-    from werkzeug.serving import make_server
-
     app = create_app(batch_settings(tmp_path_factory.mktemp("batches")))
     held = gate(app, allowed=0)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/", held
-    held.allow(None)
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, held
+        held.allow(None)
     app.extensions["vanban.batch"].close(timeout=5)
 
 

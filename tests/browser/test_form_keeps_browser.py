@@ -8,36 +8,25 @@ from typing import Any
 
 import pytest
 
-from tests.browser.support import by_label, fill_quyet_dinh, sync_api  # skips w/o chromium
-from tests.conftest import docx_lines, open_docx
+from tests.browser.support import (  # skips without chromium
+    by_label,
+    download_lines,
+    fill_quyet_dinh,
+    serving,
+    sync_api,
+)
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The app on its own database, so the profiles and drafts seen are this module's."""
-    import threading
-
-    from werkzeug.serving import make_server
-
     from service import create_app
     from tests.conftest import batch_settings
 
     app = create_app(batch_settings(tmp_path_factory.mktemp("keeps")))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
     app.extensions["vanban.batch"].close(timeout=5)
-
-
-def download(page: Any, tmp_path: Any) -> list[str]:
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Tải về").click()
-    saved = tmp_path / info.value.suggested_filename
-    info.value.save_as(saved)
-    return docx_lines(open_docx(saved.read_bytes()))
 
 
 def test_nothing_typed_is_lost_on_a_reload(page, base_url):
@@ -74,7 +63,7 @@ def test_a_profile_saved_then_chosen_and_used(page, base_url, tmp_path, shots):
     by_label(other, "Số văn bản").fill("8")
     by_label(other, "Trích yếu").fill("Về việc kiện toàn Tổ công nghệ số")
     other.get_by_role("textbox", name="Nội dung", exact=True).fill("Điều 1. Kiện toàn Tổ.")
-    lines = download(other, tmp_path)
+    lines = download_lines(other, tmp_path)
     assert "Số: 08/QĐ-UBND" in lines and "Trần Văn Bình" in lines and "- Lưu: VT, VP." in lines
     other.close()
 
@@ -94,7 +83,7 @@ def test_a_draft_saved_reopened_after_a_reload_and_downloaded(page, base_url, tm
     by_label(page, "Trích yếu").fill("Về việc khen thưởng tập thể")
     page.reload()                                        # what was typed since, kept too
     assert by_label(page, "Trích yếu").input_value() == "Về việc khen thưởng tập thể"
-    assert "Về việc khen thưởng tập thể" in download(page, tmp_path)
+    assert "Về việc khen thưởng tập thể" in download_lines(page, tmp_path)
     # Then one like it: a new number and today's date, the rest as it was.
     page.get_by_role("link", name="Tạo văn bản tương tự văn bản vừa tạo").click()
     assert by_label(page, "Trích yếu").input_value() == "Về việc khen thưởng tập thể"

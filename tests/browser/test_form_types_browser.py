@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.support import by_label, sync_api  # skips without chromium
-from tests.conftest import docx_lines, open_docx
+from tests.browser.support import by_label, download_lines, sync_api  # skips w/o chromium
 
 
 def issuer(page: Any) -> None:
@@ -15,14 +14,6 @@ def issuer(page: Any) -> None:
         "Ủy ban nhân dân xã Tân Phú")
     by_label(page, "Viết tắt tên cơ quan ban hành").fill("UBND")
     by_label(page, "Số văn bản").fill("18")
-
-
-def download(page: Any, tmp_path: Any) -> list[str]:
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Tải về").click()
-    saved = tmp_path / info.value.suggested_filename
-    info.value.save_as(saved)
-    return docx_lines(open_docx(saved.read_bytes()))
 
 
 def test_a_giay_moi_shows_its_own_inputs_and_downloads(page, base_url, tmp_path, shots):
@@ -45,7 +36,7 @@ def test_a_giay_moi_shows_its_own_inputs_and_downloads(page, base_url, tmp_path,
     by_label(page, "Chức vụ người ký").fill("Chủ tịch")
     by_label(page, "Họ và tên người ký").fill("Trần Văn Bình")
     page.locator("fieldset.section-own").screenshot(path=str(shots / "giay-moi-own.png"))
-    text = "\n".join(download(page, tmp_path))
+    text = "\n".join(download_lines(page, tmp_path))
     for expected in ("GIẤY MỜI", "Ông Trần Văn Minh, Trưởng ấp Bình An",
                      "Hội nghị tổng kết công tác năm 2025",
                      "08 giờ 00, ngày 15 tháng 01 năm 2026", "Hội trường Ủy ban nhân dân xã",
@@ -79,7 +70,7 @@ def test_a_bien_ban_with_its_meeting_and_two_signers(page, base_url, tmp_path, s
     by_label(page, "Người ký 2: họ và tên").fill("Trần Văn Bình")
     assert third.is_visible()                        # room for a third block, now both are used
     page.locator("fieldset.section-signer").screenshot(path=str(shots / "bien-ban-signers.png"))
-    text = "\n".join(download(page, tmp_path))
+    text = "\n".join(download_lines(page, tmp_path))
     for expected in ("BIÊN BẢN", "Hội trường Ủy ban nhân dân xã Tân Phú", "Bà Phan Thị Ngọc",
                      "10 giờ 30, ngày 15 tháng 01 năm 2026", "THƯ KÝ", "CHỦ TỌA",
                      "TM. ỦY BAN NHÂN DÂN", "Phan Thị Ngọc", "Trần Văn Bình"):
