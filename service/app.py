@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -9,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from schemas.document import BLOCKS, DocumentSchema
 from schemas.fields import using as limits_in_force
 from service import batch, sign
-from service.config import Settings
+from service.config import Settings, unknown_variables
 from service.db import open_database
 from service.pipeline import PdfConverter, Pipeline
 from service.register import Register
@@ -25,6 +27,8 @@ from service.web import (
     register,
     verify,
 )
+
+log = logging.getLogger("vanban.config")
 
 
 def create_app(settings: Settings | None = None, *,
@@ -55,6 +59,8 @@ def create_app(settings: Settings | None = None, *,
     app.json.ensure_ascii = False
     app.extensions["vanban.settings"] = settings
     observability.configure_logging()
+    for problem in unknown_variables():     # a typo or a retired name is said, not ignored
+        log.warning(problem)
     # Migrated before anything reads it (service/db; safe when several workers start at once).
     app.extensions["vanban.database"] = open_database(settings.database)
 

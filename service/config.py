@@ -140,6 +140,37 @@ class Settings:
         return dataclasses.replace(cls(**values), **overrides)
 
 
+# Read outside Settings: the mode (above), gunicorn's own (gunicorn.conf.py) and the ones the
+# gunicorn master sets for its workers.
+OTHER_VARIABLES = frozenset({
+    "VANBAN_ENV", "VANBAN_BIND", "VANBAN_WORKERS", "VANBAN_THREADS", "VANBAN_WORKER_TIMEOUT",
+    "VANBAN_GRACEFUL_TIMEOUT", "VANBAN_MAX_REQUESTS", "VANBAN_ACCESS_LOG",
+    "VANBAN_CONTROL_SOCKET", "VANBAN_GUNICORN_MASTER", "VANBAN_GUNICORN_WORKER"})
+# Read by earlier versions and no longer: what to say to a deployment that still sets them.
+RETIRED = {"VANBAN_BATCH_JOURNAL": "a store shared between machines is PostgreSQL now "
+                                   "(VANBAN_DATABASE_URL)"}
+
+
+def unknown_variables(env: Mapping[str, str] | None = None) -> list[str]:
+    """What is wrong with the VANBAN_* names set: each one this version does not read (a typo,
+    or a setting retired), said in a line, so that nothing set is ignored silently."""
+    env = os.environ if env is None else env
+    known = OTHER_VARIABLES | _names(Settings, "VANBAN_")
+    return [f"{name} is no longer read: {RETIRED[name]}" if name in RETIRED
+            else f"{name} is not a setting of vanban (ignored); see README, Configuration"
+            for name in sorted(env) if name.startswith("VANBAN_") and name not in known]
+
+
+def _names(klass: type, prefix: str) -> frozenset[str]:
+    names: set[str] = set()
+    for f in dataclasses.fields(klass):
+        default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+        name = prefix + f.name.upper()
+        names |= _names(type(default), name + "_") if dataclasses.is_dataclass(default) \
+            else {name}
+    return frozenset(names)
+
+
 def _read(klass: type, prefix: str, env: Mapping[str, str], problems: list[str],
           production: bool = False) -> dict:
     values: dict[str, Any] = {}
