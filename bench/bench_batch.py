@@ -35,7 +35,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -50,7 +49,7 @@ from service import create_app  # noqa: E402
 from service.config import DatabaseSettings, Settings  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_convert import bare_conversion  # noqa: E402
+from bench_convert import bare_conversion, run_concurrently  # noqa: E402
 
 
 def settings_for(root: Path, **batch: Any) -> Settings:
@@ -110,13 +109,7 @@ def concurrent_rate(pipeline: Any, base: dict, clients: int, per_client: int) ->
         for _ in range(per_client):
             pipeline.generate(base, "pdf")
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return clients * per_client / (time.perf_counter() - started)
+    return clients * per_client / run_concurrently(client, clients)
 
 
 def conversion_floor_runs(pool: Any, docx: bytes, runs: int) -> list[float]:
