@@ -259,10 +259,8 @@ def keep(action: str, values: dict[str, str]) -> tuple[str, int]:
     try:
         return _keep(action, values, store, owner)
     except ValidationError as exc:
-        errors = {("profile_name" if path == "profile_name" else "draft_id"): messages
-                  for path, messages in exc.fields.items()}
-        return page(values, errors=errors, status=422, summary=[
-            Problem(LABELS[name], m, f"f-{name}") for name, ms in errors.items() for m in ms])
+        return refused(values, {("profile_name" if path == "profile_name" else "draft_id"):
+                                messages for path, messages in exc.fields.items()}, 422)
 
 
 def _keep(action: str, values: dict[str, str], store: saved.Saved,
@@ -279,10 +277,7 @@ def _keep(action: str, values: dict[str, str], store: saved.Saved,
                            "ký thường dùng.")
     profile = store.profile(owner, values.get("profile_id", ""))
     if profile is None:
-        message = "Hãy chọn một cơ quan đã lưu."
-        return page(values, errors={"profile_id": [message]},
-                    summary=[Problem(LABELS["profile_id"], message, "f-profile_id")],
-                    status=422)
+        return refused(values, {"profile_id": ["Hãy chọn một cơ quan đã lưu."]}, 422)
     if action == "signer_use":
         picked = values.get("signer_pick", "")
         index = int(picked) if picked.isdigit() else -1
@@ -361,13 +356,9 @@ def submit() -> Response | tuple[str, int]:
         errors, summary = place_errors(exc.fields, t)
         return page(values, errors=errors, summary=summary, status=422)
     except PayloadError as exc:             # the uploaded file is not a readable JSON object
-        return page(values, errors={"payload_file": [exc.public]},
-                    summary=[Problem(LABELS["payload_file"], exc.public, "f-payload_file")],
-                    status=400)
+        return refused(values, {"payload_file": [exc.public]}, 400)
     except UnsupportedFormatError as exc:
-        return page(values, errors={"format": [exc.public]},
-                    summary=[Problem(LABELS["format"], exc.public, "f-format-docx")],
-                    status=406)
+        return refused(values, {"format": [exc.public]}, 406)
     except VanbanError as exc:              # PDF busy, timed out, failed; render failed
         status = status_of(exc)
         (log.error if status >= 500 else log.info)("form: %s: %s", exc.code, exc.detail)
@@ -435,9 +426,8 @@ def too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
         message = (f"Dữ liệu gửi lên vượt quá {size_text(batch_limit())} nên chưa được đọc. "
                    "Các ô đã điền không giữ lại được. Hãy chia bảng tính "
                    "thành nhiều tệp nhỏ hơn.")
-        return page({"format": DEFAULT_FORMAT}, errors={"sheet": [message]},
-                    summary=[Problem(LABELS["sheet"], message, "f-sheet")], status=413,
-                    batch_refused=True)
+        return refused({"format": DEFAULT_FORMAT}, {"sheet": [message]}, 413,
+                       batch_refused=True)
     limit = max(1, (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1_000_000)
     message = (f"Dữ liệu gửi lên vượt quá {limit} MB nên chưa được đọc. Hãy gửi tệp nhỏ hơn, "
                "hoặc chia nội dung thành nhiều văn bản.")
@@ -512,9 +502,8 @@ def batch_template() -> Response | tuple[str, int]:
         return page(values, summary=[Problem("Biểu mẫu", CSRF_REFUSED)], status=400)
     doc_type = values["type"]
     if doc_type not in inputs.TYPE_NAMES:
-        message = "Hãy chọn loại văn bản ở trên để tải bảng tính mẫu của loại đó."
-        return page(values, errors={"type": [message]},
-                    summary=[Problem(LABELS["type"], message, "f-type")], status=422)
+        return refused(values, {"type": [
+            "Hãy chọn loại văn bản ở trên để tải bảng tính mẫu của loại đó."]}, 422)
     content, name = clerk_sheets.template(doc_type, translate(request.form).payload)
     return attachment(content, XLSX, name, name)
 
@@ -645,6 +634,14 @@ def size_text(size: int) -> str:
 
 def anchor(name: str) -> str:
     return "f-format-docx" if name == "format" else f"f-{name}"
+
+
+def refused(values: dict[str, str], errors: dict[str, list[str]], status: int,
+            **shown: Any) -> tuple[str, int]:
+    """The form again, `errors` beside their inputs and listed in the summary on top."""
+    return page(values, errors=errors, status=status, summary=[
+        Problem(LABELS[name], m, anchor(name)) for name, ms in errors.items() for m in ms],
+        **shown)
 
 
 @dataclass(frozen=True)
