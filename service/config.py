@@ -161,10 +161,14 @@ def unknown_variables(env: Mapping[str, str] | None = None) -> list[str]:
             for name in sorted(env) if name.startswith("VANBAN_") and name not in known]
 
 
+def _default(f: dataclasses.Field) -> Any:
+    return f.default_factory() if f.default is dataclasses.MISSING else f.default
+
+
 def _names(klass: type, prefix: str) -> frozenset[str]:
     names: set[str] = set()
     for f in dataclasses.fields(klass):
-        default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+        default = _default(f)
         name = prefix + f.name.upper()
         names |= _names(type(default), name + "_") if dataclasses.is_dataclass(default) \
             else {name}
@@ -176,7 +180,7 @@ def _read(klass: type, prefix: str, env: Mapping[str, str], problems: list[str],
     values: dict[str, Any] = {}
     for f in dataclasses.fields(klass):
         name = prefix + f.name.upper()
-        default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+        default = _default(f)
         if dataclasses.is_dataclass(default):
             values[f.name] = type(default)(
                 **_read(type(default), name + "_", env, problems, production))
