@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import schemas
 from service.errors import RenderError, UnsupportedFormatError, ValidationError
 from service.model import metadata
 from service.model.build import build
 from service.model.document import Document
-from service.register import AUTO, SECRET, Register, issuer_of, series_of, year_of
+from service.register import (
+    AUTO,
+    SECRET,
+    Entry,
+    Made,
+    Register,
+    issuer_of,
+    series_of,
+    year_of,
+)
 from service.render.docx import DocxRenderer
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 MEDIA_TYPES = {"docx": DOCX, "pdf": PDF}
+T = TypeVar("T", bound=Made)       # what is made: one Output, or the DOCX and PDF together
 # A PDF's parts: the whole document, the text up to its signature, or its phụ lục as a file of
 # their own (signed by the agency alone, its text at the top right; nd30-spec §8).
 PARTS = ("all", "text", "appendices")
@@ -75,6 +85,12 @@ class _Both:
         return self.pdf.record
 
 
+def _numbered(output: Output, entry: Entry | None) -> Output:
+    """The output with its register entry's number and id, when it was entered."""
+    return output if entry is None else replace(output, number=entry.number,
+                                                register_id=entry.id)
+
+
 class Pipeline:
     def __init__(self, renderer: DocxRenderer, converter: PdfConverter | None = None, *,
                  limits: schemas.Limits | None = None, signer: PdfSigner | None = None,
@@ -119,15 +135,9 @@ class Pipeline:
                 raise ValidationError({"sign": ["Máy chủ này chưa cấu hình hồ sơ ký số "
                                                 "(VANBAN_SIGNING_PROFILES)."]})
             self.signer.check(sign)
-        if enter and (data["number"] == AUTO or data["register"]):
-            if self.register is None:
-                raise ValidationError({"register": ["Máy chủ này không có sổ đăng ký."]})
-            made, entry = self.register.enter(
-                data, payload,
-                lambda numbered: self._make(build(numbered), fmt, pdfa, sign, part))
-            output = replace(made, number=entry.number, register_id=entry.id)
-        else:
-            output = self._make(document, fmt, pdfa, sign, part)
+        made, entry = self._entered(data, payload, document, enter,
+                                    lambda doc: self._make(doc, fmt, pdfa, sign, part))
+        output = _numbered(made, entry)
         for observe in self.observers:
             observe(output)
         return output
@@ -141,26 +151,30 @@ class Pipeline:
         if data.get("sign"):
             raise ValidationError({"sign": ["Chỉ ký số được khi tạo riêng tệp PDF."]})
 
-        def make(doc: Document) -> tuple[Output, Output]:
+        def make(doc: Document) -> _Both:
             docx = self._make(doc, "docx", False, None)
             pdf, record = self._pdf(doc, docx=docx.content)
-            return docx, replace(docx, content=pdf, format="pdf", record=record,
-                                 filename=docx.filename.removesuffix(".docx") + ".pdf",
-                                 filename_utf8=docx.filename_utf8.removesuffix(".docx") + ".pdf")
+            return _Both(docx, replace(
+                docx, content=pdf, format="pdf", record=record,
+                filename=docx.filename.removesuffix(".docx") + ".pdf",
+                filename_utf8=docx.filename_utf8.removesuffix(".docx") + ".pdf"))
 
-        if enter and (data["number"] == AUTO or data["register"]):
-            if self.register is None:
-                raise ValidationError({"register": ["Máy chủ này không có sổ đăng ký."]})
-            both, entry = self.register.enter(data, payload, lambda numbered: _Both(
-                *make(build(numbered))))
-            docx, pdf = (replace(o, number=entry.number, register_id=entry.id)
-                         for o in (both.docx, both.pdf))
-        else:
-            docx, pdf = make(document)
+        both, entry = self._entered(data, payload, document, enter, make)
+        docx, pdf = _numbered(both.docx, entry), _numbered(both.pdf, entry)
         for output in (docx, pdf):
             for observe in self.observers:
                 observe(output)
         return docx, pdf
+
+    def _entered(self, data: dict[str, Any], payload: Any, document: Document, enter: bool,
+                 make: Callable[[Document], T]) -> tuple[T, Entry | None]:
+        """`make(document)`; with `number: "auto"` or `register: true` (and `enter`), made of
+        the document as numbered and entered in the register in the same step."""
+        if not (enter and (data["number"] == AUTO or data["register"])):
+            return make(document), None
+        if self.register is None:
+            raise ValidationError({"register": ["Máy chủ này không có sổ đăng ký."]})
+        return self.register.enter(data, payload, lambda numbered: make(build(numbered)))
 
     @staticmethod
     def _check_part(part: str, fmt: str, document: Document,
