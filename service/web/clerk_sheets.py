@@ -36,6 +36,8 @@ from service.web.inputs import (
     TEXT,
     TEXTAREA,
     Input,
+    name_lines,
+    numbered_lines,
 )
 
 NAME_COLUMN = "_Tên tệp"        # the template's column naming each file (a note: fills nothing)
@@ -57,7 +59,7 @@ def heading_key(text: str) -> str:
 def columns(doc_type: str) -> list[Input]:
     """The template's columns for a type: each input the form shows for it that one cell can
     hold, the agency's own left to the base."""
-    return [i for i in INPUTS if i.path and i.kind in _CELL_KINDS and i.used_by(doc_type)
+    return [i for i in INPUTS if _one_cell(i, doc_type)
             and not i.path.startswith(_NOT_COLUMNS) and i.path != "type"]
 
 
@@ -65,9 +67,14 @@ def _by_heading(doc_type: str | None) -> dict[str, Input]:
     """The inputs a heading may name for this type (any type's when the base has none)."""
     out: dict[str, Input] = {}
     for i in INPUTS:
-        if i.path and i.kind in _CELL_KINDS and (doc_type is None or i.used_by(doc_type)):
+        if _one_cell(i, doc_type):
             out.setdefault(heading_key(i.label), i)
     return out
+
+
+def _one_cell(i: Input, doc_type: str | None) -> bool:
+    """Whether `i` fills a field from one cell, for this type (any type when None)."""
+    return bool(i.path) and i.kind in _CELL_KINDS and (doc_type is None or i.used_by(doc_type))
 
 
 # --- The template ------------------------------------------------------------------------------
@@ -228,10 +235,9 @@ def cell(value: Any, i: Input | None) -> Any:
         return str(value) if i.kind in (TEXT, TEXTAREA, NAMES) and i.path != "number" else value
     text = value.strip()
     if i.kind == LINES:
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        return [line for _, line in numbered_lines(text)]
     if i.kind == NAMES:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        return lines if len(lines) > 1 else text
+        return name_lines(text)
     if i.kind == DATE:
         return dates.parse(text, blank_day=False).contract
     if i.kind == DATETIME:

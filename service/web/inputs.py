@@ -378,7 +378,7 @@ def _read(i: Input, form: Mapping[str, str], t: Translation, *, blank_day: bool)
     """An input's contract value, or None when it says nothing."""
     raw = form.get(i.name, "")
     if i.kind == LINES:
-        numbered = _lines(raw)
+        numbered = numbered_lines(raw)
         t.lines[i.name] = [number for number, _ in numbered]
         return [line for _, line in numbered]
     if i.kind == RAW:
@@ -401,7 +401,7 @@ def _read(i: Input, form: Mapping[str, str], t: Translation, *, blank_day: bool)
                                 "“để trống ngày”."]
         return None
     if i.kind == NAMES:
-        return _name_lines(raw)
+        return name_lines(raw)
     if i.kind == DATE:
         try:
             return dates.parse(raw, blank_day=blank_day and i.path == "date").contract
@@ -425,7 +425,7 @@ def _blocks(i: Input, form: Mapping[str, str], t: Translation) -> list[dict[str,
         for p in i.parts:
             value = form.get(i.part(p.name, block), "")
             if p.kind == LINES:
-                numbered = _lines(value)
+                numbered = numbered_lines(value)
                 t.lines[i.part(p.name, block)] = [n for n, _ in numbered]
                 if numbered:
                     entry[p.name] = [line for _, line in numbered]
@@ -470,15 +470,15 @@ def put(payload: dict[str, Any], path: str, value: Any) -> None:
     payload[last] = value
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
+def numbered_lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines with their line numbers (1-based), so an error can say "Dòng 3"."""
     return [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1)
             if line.strip()]
 
 
-def _name_lines(text: str) -> str | list[str]:
+def name_lines(text: str) -> str | list[str]:
     """One line lets the service break the name; several lines force the clerk's breaks."""
-    lines = [line for _, line in _lines(text)]
+    lines = [line for _, line in numbered_lines(text)]
     return lines if len(lines) > 1 else text
 
 
