@@ -18,6 +18,7 @@ from service.register import (
     Made,
     Register,
     issuer_of,
+    registered,
     series_of,
     year_of,
 )
@@ -170,7 +171,7 @@ class Pipeline:
                  make: Callable[[Document], T]) -> tuple[T, Entry | None]:
         """`make(document)`; with `number: "auto"` or `register: true` (and `enter`), made of
         the document as numbered and entered in the register in the same step."""
-        if not (enter and (data["number"] == AUTO or data["register"])):
+        if not (enter and registered(data)):
             return make(document), None
         if self.register is None:
             raise ValidationError({"register": ["Máy chủ này không có sổ đăng ký."]})
